@@ -1,0 +1,2 @@
+//! The painpath binary.
+fn main() {}

@@ -1,0 +1,99 @@
+//! The help-now component: which services to show someone who needs help now (design.md 14).
+//!
+//! Order matters and is a safety rule: 999 or A&E first for immediate danger, then the UK-wide
+//! lines (Samaritans, Shout), then the person's own nation's NHS line (reference/instruments.md
+//! section 6, "Recommendation (presentation)"). The facts themselves live in `kb/services.toml`.
+
+use crate::kb::{Kb, Service};
+use crate::person::Nation;
+
+/// The crisis services to show, in order. With no nation known, every nation's line is shown,
+/// so nobody is sent to a service that does not cover them.
+pub fn help_now(kb: &Kb, nation: Option<Nation>) -> Vec<&Service> {
+    let crisis = kb.services().iter().filter(|s| s.crisis);
+    let mut uk_wide: Vec<&Service> = Vec::new();
+    let mut national: Vec<&Service> = Vec::new();
+    for s in crisis {
+        if s.nations.is_empty() {
+            uk_wide.push(s);
+        } else if nation.is_none_or(|n| s.serves(n)) {
+            national.push(s);
+        }
+    }
+    // 999 always leads; the knowledge base's order decides the rest of the UK-wide lines.
+    uk_wide.sort_by_key(|s| s.code != "999");
+    uk_wide.extend(national);
+    uk_wide
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(code: &str, nations: Vec<Nation>) -> Service {
+        Service {
+            code: code.into(),
+            name: code.into(),
+            contact: String::new(),
+            dial: None,
+            hours: String::new(),
+            nations,
+            crisis: true,
+            source: "s".into(),
+        }
+    }
+
+    fn kb() -> Kb {
+        let mut talking = service("nhs_talking_therapies", vec![Nation::England]);
+        talking.crisis = false;
+        Kb::new(
+            vec![],
+            vec![
+                service("samaritans", vec![]),
+                service("nhs_111", vec![Nation::England, Nation::Wales, Nation::Scotland]),
+                service("lifeline", vec![Nation::NorthernIreland]),
+                service("999", vec![]),
+                service("shout", vec![]),
+                talking,
+            ],
+            vec![],
+        )
+    }
+
+    fn codes(list: Vec<&Service>) -> Vec<&str> {
+        list.into_iter().map(|s| s.code.as_str()).collect()
+    }
+
+    #[test]
+    fn emergency_comes_first_then_uk_wide_then_the_nations_line() {
+        let kb = kb();
+        assert_eq!(
+            codes(help_now(&kb, Some(Nation::England))),
+            ["999", "samaritans", "shout", "nhs_111"]
+        );
+    }
+
+    #[test]
+    fn northern_ireland_gets_lifeline_not_111() {
+        let kb = kb();
+        assert_eq!(
+            codes(help_now(&kb, Some(Nation::NorthernIreland))),
+            ["999", "samaritans", "shout", "lifeline"]
+        );
+    }
+
+    #[test]
+    fn with_no_nation_every_nations_line_is_shown() {
+        let kb = kb();
+        assert_eq!(
+            codes(help_now(&kb, None)),
+            ["999", "samaritans", "shout", "nhs_111", "lifeline"]
+        );
+    }
+
+    #[test]
+    fn services_that_are_not_for_a_crisis_are_left_out() {
+        let kb = kb();
+        assert!(!codes(help_now(&kb, Some(Nation::England))).contains(&"nhs_talking_therapies"));
+    }
+}
