@@ -1,0 +1,97 @@
+//! Parsing JSON with the path of the first syntax or type error, so that even a wrongly typed
+//! field (`"pain": "bad"`) or an unknown one is named in the answer.
+
+use painpath_core::problems::Problems;
+use serde::de::DeserializeOwned;
+
+/// Whether the bytes were not JSON at all (400) or JSON of the wrong shape (422).
+#[derive(Debug)]
+pub enum JsonFailure {
+    Syntax(Problems),
+    Shape(Problems),
+}
+
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonFailure> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let value = match result {
+        Ok(v) => v,
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            let field = if path == "." || path.is_empty() {
+                "body".to_owned()
+            } else {
+                path
+            };
+            let problems = Problems::single(field, plain(&inner));
+            return Err(if inner.is_syntax() || inner.is_eof() {
+                JsonFailure::Syntax(problems)
+            } else {
+                JsonFailure::Shape(problems)
+            });
+        }
+    };
+    // Trailing characters after the value are a syntax error too.
+    de.end().map_err(|e| JsonFailure::Syntax(Problems::single("body", plain(&e))))?;
+    Ok(value)
+}
+
+/// serde_json's message without its "at line 1 column 9" tail, which means nothing to a person.
+fn plain(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Shape {
+        pain: Option<i64>,
+        regions: Option<Vec<String>>,
+    }
+
+    fn field(f: JsonFailure) -> (bool, String) {
+        match f {
+            JsonFailure::Syntax(p) => (true, p.iter().next().unwrap().field.clone()),
+            JsonFailure::Shape(p) => (false, p.iter().next().unwrap().field.clone()),
+        }
+    }
+
+    #[test]
+    fn malformed_json_is_a_syntax_failure() {
+        assert_eq!(field(parse::<Shape>(b"{\"pain\": ").unwrap_err()).0, true);
+        assert_eq!(field(parse::<Shape>(b"{} x").unwrap_err()).0, true);
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_field() {
+        assert_eq!(
+            field(parse::<Shape>(br#"{"pain": 6.5}"#).unwrap_err()),
+            (false, "pain".to_owned())
+        );
+        assert_eq!(
+            field(parse::<Shape>(br#"{"regions": ["a", 3]}"#).unwrap_err()),
+            (false, "regions[1]".to_owned())
+        );
+    }
+
+    #[test]
+    fn an_unknown_field_is_refused() {
+        let (syntax, _) = field(parse::<Shape>(br#"{"pian": 6}"#).unwrap_err());
+        assert!(!syntax);
+    }
+
+    #[test]
+    fn a_good_body_parses() {
+        assert_eq!(parse::<Shape>(br#"{"pain": 6}"#).unwrap().pain, Some(6));
+    }
+}
