@@ -34,12 +34,10 @@ mod tests {
         Service {
             code: code.into(),
             name: code.into(),
-            contact: String::new(),
-            dial: None,
-            hours: String::new(),
             nations,
             crisis: true,
-            source: "s".into(),
+            source: Some("s".into()),
+            ..Service::default()
         }
     }
 

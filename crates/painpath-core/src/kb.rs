@@ -83,7 +83,10 @@ pub struct Treatment {
 }
 
 /// A help service that painpath signposts (reference/instruments.md section 6).
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Default` exists so that tests can build one with `..Service::default()`; real services come
+/// only from the loader, which checks every field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Service {
     /// The plan contract's service code (`samaritans`, `nhs_111`, `999`).
     pub code: String,
@@ -92,18 +95,81 @@ pub struct Service {
     pub contact: String,
     /// A `tel:` or `sms:` link target, digits only, when it has one.
     pub dial: Option<String>,
+    /// Whether `dial` is called or texted: a text-only number (Shout's 85258) must never become a
+    /// `tel:` link.
+    pub dial_kind: DialKind,
     pub hours: String,
     /// The nations it serves; empty means the whole UK.
     pub nations: Vec<Nation>,
     /// Whether it is for a crisis (shown in the help-now component) or for ongoing support.
     pub crisis: bool,
-    /// Where the facts come from (an id in `kb/sources.toml`).
-    pub source: String,
+    /// Where the facts come from (an id in `kb/sources.toml`). Only an unconfirmed service may
+    /// lack one.
+    pub source: Option<String>,
+    /// Why the entry is not confirmed, when it is not (design.md 13). An unconfirmed service is
+    /// shown only on clinician pages, flagged with this reason; `None` means every fact in it is
+    /// sourced.
+    pub unconfirmed: Option<String>,
+}
+
+/// How a service's number is used.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum DialKind {
+    /// A phone number (`tel:`).
+    #[default]
+    Call,
+    /// A number that takes text messages only (`sms:`).
+    Text,
+}
+
+impl DialKind {
+    pub const ALL: [DialKind; 2] = [DialKind::Call, DialKind::Text];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DialKind::Call => "call",
+            DialKind::Text => "text",
+        }
+    }
+
+    /// The URI scheme of a link to the number.
+    pub fn scheme(self) -> &'static str {
+        match self {
+            DialKind::Call => "tel",
+            DialKind::Text => "sms",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("expected call or text")]
+pub struct UnknownDialKind;
+
+impl FromStr for DialKind {
+    type Err = UnknownDialKind;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DialKind::ALL
+            .into_iter()
+            .find(|k| k.code() == s)
+            .ok_or(UnknownDialKind)
+    }
 }
 
 impl Service {
     pub fn serves(&self, nation: Nation) -> bool {
         self.nations.is_empty() || self.nations.contains(&nation)
+    }
+
+    /// Whether every fact in the entry is sourced, so it may be shown to patients.
+    pub fn is_confirmed(&self) -> bool {
+        self.unconfirmed.is_none()
+    }
+
+    /// The `tel:` or `sms:` link to the service, when it has a number.
+    pub fn href(&self) -> Option<String> {
+        self.dial
+            .as_ref()
+            .map(|digits| format!("{}:{digits}", self.dial_kind.scheme()))
     }
 }
 

@@ -1,0 +1,718 @@
+//! Checks the knowledge base's files and turns them into core's types.
+//!
+//! Every check records its problem and carries on, so one run reports everything wrong. A
+//! [`Kb`] is built only when nothing at all is wrong: a half-checked knowledge base must never
+//! reach a patient's page.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use painpath_core::kb::{DialKind, Kb, Service, Source, Treatment, TreatmentGroup};
+use painpath_core::person::Nation;
+use painpath_core::treatment::TreatmentCode;
+use serde::de::DeserializeOwned;
+
+use crate::contract;
+use crate::problems::KbProblems;
+use crate::shape::{ServiceEntry, ServicesFile, SourceEntry, SourcesFile, TreatmentFile};
+
+/// One file of a knowledge base, wherever it was read from.
+pub(crate) struct KbFile {
+    /// The file as the reader knows it (`kb/services.toml`, `/tmp/x/services.toml`).
+    pub shown: String,
+    /// Its path inside the knowledge base's folder, with `/` separators (`treatments/rtms.toml`).
+    pub path: String,
+    /// Its text, or why it could not be read.
+    pub text: Result<String, String>,
+}
+
+const WHOLE_FILE: &str = "(file)";
+const SERVICES: &str = "services.toml";
+const SOURCES: &str = "sources.toml";
+const README: &str = "README.md";
+
+/// Checks every file and builds the knowledge base, or gives every problem found. `root` is how
+/// the reader knows the folder (`kb`), for naming files that are missing.
+pub(crate) fn build(files: &[KbFile], root: &str) -> Result<Kb, KbProblems> {
+    let mut problems = KbProblems::new();
+    let mut sources_file = None;
+    let mut services_file = None;
+    let mut treatment_files = Vec::new();
+    for file in files {
+        if file.path == SOURCES {
+            sources_file = Some(file);
+        } else if file.path == SERVICES {
+            services_file = Some(file);
+        } else if file.path == README {
+            // Documentation for reviewers; nothing in it is data.
+        } else if let Some(stem) = treatment_stem(&file.path) {
+            treatment_files.push((stem, file));
+        } else {
+            problems.add(
+                &file.shown,
+                WHOLE_FILE,
+                "not a file the knowledge base reads; expected README.md, services.toml, \
+                 sources.toml or treatments/<code>.toml",
+            );
+        }
+    }
+
+    // Sources come first: every other file is checked against their ids.
+    let sources = match sources_file {
+        Some(file) => check_sources(file, &mut problems),
+        None => {
+            problems.add(
+                format!("{root}/{SOURCES}"),
+                WHOLE_FILE,
+                "missing; expected the list of every source the knowledge base cites",
+            );
+            Vec::new()
+        }
+    };
+    let source_ids: BTreeSet<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+    let mut cited: BTreeSet<String> = BTreeSet::new();
+
+    let mut treatments: BTreeMap<String, Treatment> = BTreeMap::new();
+    let mut treatments_shown: BTreeMap<String, String> = BTreeMap::new();
+    for (stem, file) in &treatment_files {
+        if let Some(t) = check_treatment(stem, file, &mut problems) {
+            let code = t.code.as_str().to_owned();
+            if let Some(other) = treatments_shown.get(&code) {
+                problems.add(
+                    &file.shown,
+                    "code",
+                    format!("`{code}` is already used by {other}; expected each code once"),
+                );
+            } else {
+                treatments_shown.insert(code.clone(), file.shown.clone());
+                treatments.insert(code, t);
+            }
+        }
+    }
+    for (code, group) in contract::TREATMENT_CODES {
+        let file_exists = treatment_files.iter().any(|(stem, _)| *stem == code);
+        if !file_exists {
+            problems.add(
+                format!("{root}/treatments/{code}.toml"),
+                WHOLE_FILE,
+                format!(
+                    "missing; plan.md's treatment table lists `{code}` (group `{}`), so the \
+                     knowledge base needs this file",
+                    group.code()
+                ),
+            );
+        }
+    }
+
+    let services = match services_file {
+        Some(file) => check_services(file, &source_ids, &mut cited, &mut problems),
+        None => {
+            problems.add(
+                format!("{root}/{SERVICES}"),
+                WHOLE_FILE,
+                "missing; expected the help services painpath signposts",
+            );
+            None
+        }
+    };
+
+    // An unparsed file's citations are unknown, so "not cited" would be guesswork then.
+    if let (Some(file), Some(_)) = (sources_file, &services) {
+        for (i, source) in sources.iter().enumerate() {
+            if !cited.contains(&source.id) {
+                problems.add(
+                    &file.shown,
+                    format!("source[{i}].id"),
+                    format!(
+                        "`{}` is not cited by any entry; expected only sources that an entry \
+                         cites (cite it, or remove it)",
+                        source.id
+                    ),
+                );
+            }
+        }
+    }
+
+    if !problems.is_empty() {
+        problems.sort();
+        return Err(problems);
+    }
+    Ok(Kb::new(
+        treatments.into_values().collect(),
+        services.unwrap_or_default(),
+        sources,
+    ))
+}
+
+/// `treatments/rtms.toml` gives `rtms`; anything else, including a file in a subfolder of
+/// `treatments/`, gives `None`.
+fn treatment_stem(path: &str) -> Option<&str> {
+    let name = path.strip_prefix("treatments/")?.strip_suffix(".toml")?;
+    (!name.contains('/')).then_some(name)
+}
+
+/// Parses a file into its shape, or records why it cannot be parsed.
+fn parse<T: DeserializeOwned>(
+    file: &KbFile,
+    array: Option<&str>,
+    problems: &mut KbProblems,
+) -> Option<T> {
+    let text = match &file.text {
+        Ok(text) => text,
+        Err(why) => {
+            problems.add(&file.shown, WHOLE_FILE, format!("cannot be read: {why}"));
+            return None;
+        }
+    };
+    match toml::from_str::<T>(text) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            let (field, message) = describe(text, array, &error);
+            problems.add(&file.shown, field, message);
+            None
+        }
+    }
+}
+
+/// Turns a TOML or serde error into a field and a message. The field is named when it can be
+/// (an unknown field from the message; otherwise the key on the error's line), inside its array
+/// entry (`service[2].phone`) when the file holds an array of tables; the line is always given,
+/// since that is what a reviewer can find in an editor.
+fn describe(text: &str, array: Option<&str>, error: &toml::de::Error) -> (String, String) {
+    let message = error.message().trim().to_owned();
+    let offset = error.span().map(|s| s.start).unwrap_or(0).min(text.len());
+    let before = text.get(..offset).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let in_entry = |name: &str| match array {
+        Some(array) => {
+            let header = format!("[[{array}]]");
+            let entries = before
+                .lines()
+                .filter(|l| l.trim_start().starts_with(&header))
+                .count();
+            match entries.checked_sub(1) {
+                Some(i) => format!("{array}[{i}].{name}"),
+                None => name.to_owned(),
+            }
+        }
+        None => name.to_owned(),
+    };
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((name, expected)) = rest.split_once('`')
+    {
+        let expected = expected.trim_start_matches(',').trim();
+        return (
+            in_entry(name),
+            format!("not a field this file may have (line {line}); {expected}"),
+        );
+    }
+    let key = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.split_once('='))
+        .map(|(key, _)| key.trim())
+        .filter(|key| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+    match key {
+        Some(key) => (in_entry(key), format!("{message} (line {line})")),
+        None => (format!("line {line}"), message),
+    }
+}
+
+/// A required line of plain text: present, not blank, with no line breaks or padding.
+fn text(
+    value: &Option<String>,
+    file: &KbFile,
+    field: &str,
+    what: &str,
+    problems: &mut KbProblems,
+) -> Option<String> {
+    let Some(value) = value else {
+        problems.add(&file.shown, field, format!("missing; expected {what}"));
+        return None;
+    };
+    let problem = if value.trim().is_empty() {
+        Some("empty")
+    } else if value.chars().any(char::is_control) {
+        Some("has a line break or control character")
+    } else if value.trim() != value {
+        Some("has spaces at the start or end")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => {
+            problems.add(&file.shown, field, format!("{problem}; expected {what}"));
+            None
+        }
+        None => Some(value.clone()),
+    }
+}
+
+/// A lower-case snake_case code starting with a letter (`nice_ng193`).
+fn is_code(s: &str) -> bool {
+    TreatmentCode::parse(s).is_ok()
+}
+
+fn check_sources(file: &KbFile, problems: &mut KbProblems) -> Vec<Source> {
+    let Some(parsed) = parse::<SourcesFile>(file, Some("source"), problems) else {
+        return Vec::new();
+    };
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut sources = Vec::new();
+    for (i, entry) in parsed.source.iter().enumerate() {
+        if let Some(source) = check_source(i, entry, file, &mut seen, problems) {
+            sources.push(source);
+        }
+    }
+    sources
+}
+
+fn check_source(
+    i: usize,
+    entry: &SourceEntry,
+    file: &KbFile,
+    seen: &mut BTreeMap<String, usize>,
+    problems: &mut KbProblems,
+) -> Option<Source> {
+    let field = |name: &str| format!("source[{i}].{name}");
+    let id = match &entry.id {
+        None => {
+            problems.add(
+                &file.shown,
+                field("id"),
+                "missing; expected a lower-case snake_case id (`nice_ng193`)",
+            );
+            None
+        }
+        Some(id) if !is_code(id) => {
+            problems.add(
+                &file.shown,
+                field("id"),
+                format!(
+                    "`{id}` is not a lower-case snake_case id; expected one such as `nice_ng193`"
+                ),
+            );
+            None
+        }
+        Some(id) => match seen.get(id) {
+            Some(first) => {
+                problems.add(
+                    &file.shown,
+                    field("id"),
+                    format!("`{id}` is already the id of source[{first}]; expected each id once"),
+                );
+                None
+            }
+            None => {
+                seen.insert(id.clone(), i);
+                Some(id.clone())
+            }
+        },
+    };
+    let title = text(
+        &entry.title,
+        file,
+        &field("title"),
+        "the source's full title, as a reader would look it up",
+        problems,
+    );
+    let url = match &entry.url {
+        Some(url) if !url.starts_with("https://") || url.contains(char::is_whitespace) => {
+            problems.add(
+                &file.shown,
+                field("url"),
+                format!("`{url}` is not a web address; expected one starting https://"),
+            );
+            None
+        }
+        url => Some(url.clone()),
+    };
+    Some(Source {
+        id: id?,
+        title: title?,
+        url: url?,
+    })
+}
+
+fn check_treatment(stem: &str, file: &KbFile, problems: &mut KbProblems) -> Option<Treatment> {
+    let stem_ok = is_code(stem);
+    if !stem_ok {
+        problems.add(
+            &file.shown,
+            WHOLE_FILE,
+            "the file name is not a treatment code; expected treatments/<code>.toml with a \
+             lower-case snake_case code",
+        );
+    }
+    let parsed = parse::<TreatmentFile>(file, None, problems)?;
+
+    let code = match &parsed.code {
+        None => {
+            problems.add(
+                &file.shown,
+                "code",
+                format!("missing; expected the treatment's code, `{stem}`, as in the file name"),
+            );
+            None
+        }
+        Some(code) => match TreatmentCode::parse(code) {
+            Err(error) => {
+                problems.add(&file.shown, "code", format!("`{code}`: {error}"));
+                None
+            }
+            Ok(_) if stem_ok && code != stem => {
+                problems.add(
+                    &file.shown,
+                    "code",
+                    format!("`{code}` does not match the file name; expected `{stem}`"),
+                );
+                None
+            }
+            Ok(code) => Some(code),
+        },
+    };
+
+    let name = text(
+        &parsed.name,
+        file,
+        "name",
+        "the treatment's name in plain English, as a patient would recognise it",
+        problems,
+    );
+
+    let groups = TreatmentGroup::ALL.map(TreatmentGroup::code).join(", ");
+    let group = match &parsed.group {
+        None => {
+            problems.add(
+                &file.shown,
+                "group",
+                format!("missing; expected one of {groups}"),
+            );
+            None
+        }
+        Some(group) => match group.parse::<TreatmentGroup>() {
+            Err(_) => {
+                problems.add(
+                    &file.shown,
+                    "group",
+                    format!("`{group}` is not a group; expected one of {groups}"),
+                );
+                None
+            }
+            Ok(found) => match contract::group_of(stem) {
+                Some(expected) if expected != found => {
+                    problems.add(
+                        &file.shown,
+                        "group",
+                        format!(
+                            "`{group}` is not plan.md's group for `{stem}`; expected `{}`",
+                            expected.code()
+                        ),
+                    );
+                    None
+                }
+                _ => Some(found),
+            },
+        },
+    };
+
+    Some(Treatment {
+        code: code?,
+        name: name?,
+        group: group?,
+    })
+}
+
+fn check_services(
+    file: &KbFile,
+    source_ids: &BTreeSet<&str>,
+    cited: &mut BTreeSet<String>,
+    problems: &mut KbProblems,
+) -> Option<Vec<Service>> {
+    let parsed = parse::<ServicesFile>(file, Some("service"), problems)?;
+    let mut services: Vec<(usize, Service)> = Vec::new();
+    for (i, entry) in parsed.service.iter().enumerate() {
+        if let Some(service) = check_service(i, entry, file, source_ids, cited, problems) {
+            // One entry per code for each nation, so a person is never shown two versions of
+            // the same line (111's wording differs by nation, hence one entry per nation).
+            for (j, earlier) in &services {
+                if earlier.code == service.code
+                    && let Some(nation) = Nation::ALL
+                        .into_iter()
+                        .find(|n| earlier.serves(*n) && service.serves(*n))
+                {
+                    problems.add(
+                        &file.shown,
+                        format!("service[{i}].nations"),
+                        format!(
+                            "service[{j}] already gives `{}` for {}; expected each code at \
+                             most once for each nation",
+                            service.code,
+                            nation.code()
+                        ),
+                    );
+                }
+            }
+            services.push((i, service));
+        }
+    }
+
+    // The help-now component must have something to show everyone (design.md 14).
+    let emergency = services
+        .iter()
+        .any(|(_, s)| s.code == "999" && s.crisis && s.nations.is_empty());
+    if !emergency {
+        problems.add(
+            &file.shown,
+            "service",
+            "no UK-wide crisis entry with code `999`; expected one, which help-now shows first",
+        );
+    }
+    for nation in Nation::ALL {
+        let own_line = services
+            .iter()
+            .any(|(_, s)| s.crisis && !s.nations.is_empty() && s.serves(nation));
+        if !own_line {
+            problems.add(
+                &file.shown,
+                "service",
+                format!(
+                    "no crisis line for {}; expected one, because help-now shows each nation \
+                     its own line",
+                    nation.code()
+                ),
+            );
+        }
+    }
+    Some(services.into_iter().map(|(_, s)| s).collect())
+}
+
+fn check_service(
+    i: usize,
+    entry: &ServiceEntry,
+    file: &KbFile,
+    source_ids: &BTreeSet<&str>,
+    cited: &mut BTreeSet<String>,
+    problems: &mut KbProblems,
+) -> Option<Service> {
+    let field = |name: &str| format!("service[{i}].{name}");
+    let shown = file.shown.as_str();
+
+    let code = match &entry.code {
+        Some(code) if contract::SERVICE_CODES.contains(&code.as_str()) => Some(code.clone()),
+        found => {
+            let what = match found {
+                Some(code) => format!("`{code}` is not a service code of plan.md"),
+                None => "missing".to_owned(),
+            };
+            problems.add(
+                shown,
+                field("code"),
+                format!(
+                    "{what}; expected one of {}",
+                    contract::SERVICE_CODES.join(", ")
+                ),
+            );
+            None
+        }
+    };
+    let name = text(
+        &entry.name,
+        file,
+        &field("name"),
+        "the service's name",
+        problems,
+    );
+    let contact = text(
+        &entry.contact,
+        file,
+        &field("contact"),
+        "how to reach the service, in plain words",
+        problems,
+    );
+    let hours = text(
+        &entry.hours,
+        file,
+        &field("hours"),
+        "when the service is open, in plain words",
+        problems,
+    );
+
+    // A crisis link must dial exactly what is written, so digits only: no spaces, no `+`.
+    let dial = match &entry.dial {
+        Some(dial)
+            if !(3..=15).contains(&dial.len()) || !dial.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            problems.add(
+                shown,
+                field("dial"),
+                format!("`{dial}` is not a number to dial; expected 3 to 15 digits, no spaces"),
+            );
+            None
+        }
+        dial => Some(dial.clone()),
+    };
+    let dial_kind = match (&entry.dial, &entry.dial_kind) {
+        (None, None) => Some(DialKind::default()),
+        (None, Some(_)) => {
+            problems.add(
+                shown,
+                field("dial_kind"),
+                "given without dial; expected it only beside a dial number",
+            );
+            None
+        }
+        (Some(_), None) => {
+            problems.add(
+                shown,
+                field("dial_kind"),
+                "missing; expected call or text, so a text-only number never becomes a phone link",
+            );
+            None
+        }
+        (Some(_), Some(kind)) => match kind.parse::<DialKind>() {
+            Ok(kind) => Some(kind),
+            Err(error) => {
+                problems.add(shown, field("dial_kind"), format!("`{kind}`: {error}"));
+                None
+            }
+        },
+    };
+
+    let nations = match &entry.nations {
+        None => {
+            problems.add(
+                shown,
+                field("nations"),
+                "missing; expected a list of nation codes, or [] for the whole UK",
+            );
+            None
+        }
+        Some(codes) => {
+            let mut nations = Vec::new();
+            let mut ok = true;
+            for (j, code) in codes.iter().enumerate() {
+                match code.parse::<Nation>() {
+                    Ok(nation) if nations.contains(&nation) => {
+                        problems.add(
+                            shown,
+                            format!("service[{i}].nations[{j}]"),
+                            format!("`{code}` is listed twice; expected each nation once"),
+                        );
+                        ok = false;
+                    }
+                    Ok(nation) => nations.push(nation),
+                    Err(error) => {
+                        problems.add(
+                            shown,
+                            format!("service[{i}].nations[{j}]"),
+                            format!("`{code}` is not a nation; {error}"),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            ok.then_some(nations)
+        }
+    };
+
+    let crisis = entry.crisis;
+    if crisis.is_none() {
+        problems.add(
+            shown,
+            field("crisis"),
+            "missing; expected true (shown in the help-now component) or false",
+        );
+    }
+
+    let source = match &entry.source {
+        Some(id) if !source_ids.contains(id.as_str()) => {
+            problems.add(
+                shown,
+                field("source"),
+                format!("`{id}` is not an id in sources.toml; expected one of its ids"),
+            );
+            None
+        }
+        Some(id) => {
+            cited.insert(id.clone());
+            Some(Some(id.clone()))
+        }
+        None => Some(None),
+    };
+
+    // Design.md 13: every fact is sourced, or marked unconfirmed with a reason.
+    let unconfirmed = match entry.status.as_deref() {
+        Some("confirmed") => {
+            let mut ok = true;
+            if entry.source.is_none() {
+                problems.add(
+                    shown,
+                    field("source"),
+                    "missing; expected the id of the source in sources.toml that confirms \
+                     these facts (or status = \"unconfirmed\" with a reason)",
+                );
+                ok = false;
+            }
+            if entry.reason.is_some() {
+                problems.add(
+                    shown,
+                    field("reason"),
+                    "given for a confirmed service; expected a reason only with status = \
+                     \"unconfirmed\"",
+                );
+                ok = false;
+            }
+            ok.then_some(None)
+        }
+        Some("unconfirmed") => {
+            let reason = text(
+                &entry.reason,
+                file,
+                &field("reason"),
+                "why the service is unconfirmed, which clinicians see beside it",
+                problems,
+            );
+            if crisis == Some(true) {
+                problems.add(
+                    shown,
+                    field("crisis"),
+                    "true for an unconfirmed service; expected false, because help-now is shown \
+                     to patients, who see only confirmed facts",
+                );
+                None
+            } else {
+                reason.map(Some)
+            }
+        }
+        found => {
+            let what = match found {
+                Some(status) => format!("`{status}` is not a status"),
+                None => "missing".to_owned(),
+            };
+            problems.add(
+                shown,
+                field("status"),
+                format!("{what}; expected confirmed or unconfirmed (with a reason)"),
+            );
+            None
+        }
+    };
+
+    Some(Service {
+        code: code?,
+        name: name?,
+        contact: contact?,
+        dial: dial?,
+        dial_kind: dial_kind?,
+        hours: hours?,
+        nations: nations?,
+        crisis: crisis?,
+        source: source?,
+        unconfirmed: unconfirmed?,
+    })
+}
