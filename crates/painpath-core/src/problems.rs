@@ -13,6 +13,15 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// The field's name without list positions or sub-fields (`pain_regions[2]` gives
+    /// `pain_regions`), to point at the form control a problem belongs to.
+    pub fn base_field(&self) -> &str {
+        let end = self.field.find(['[', '.']).unwrap_or(self.field.len());
+        &self.field[..end]
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.field, self.message)
@@ -122,6 +131,14 @@ mod tests {
         let mut outer = Problems::new();
         outer.extend_prefixed("entries[3].", Problems::single("pain", "expected 0 to 10"));
         assert_eq!(outer.to_string(), "entries[3].pain: expected 0 to 10");
+    }
+
+    #[test]
+    fn the_base_field_drops_positions_and_sub_fields() {
+        let p = |f: &str| Problem { field: f.into(), message: String::new() };
+        assert_eq!(p("pain_regions[2]").base_field(), "pain_regions");
+        assert_eq!(p("done_today[0].period").base_field(), "done_today");
+        assert_eq!(p("pain").base_field(), "pain");
     }
 
     #[test]

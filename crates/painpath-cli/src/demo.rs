@@ -1,0 +1,302 @@
+//! `--demo`: demonstration accounts with months of plausible diaries.
+//!
+//! The diaries are made by a small seeded generator, so every demo is the same. They show what a
+//! real diary looks like: a weekly rhythm, flares that come and go with factors, missing days,
+//! and a treatment started part-way through with a change after it. The figures are invented for
+//! demonstration and make no claim about any treatment.
+
+use std::io::Write;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use painpath_core::access::Actor;
+use painpath_core::diary::{CheckIn, CheckInContext, CheckInDraft};
+use painpath_core::person::{HealthNumber, Nation, PatientDetails, Role, UserId, Username};
+use painpath_core::treatment::{MedicationClass, NewPeriod, PeriodOutcome, PeriodSource, Therapy, TreatmentCode, TreatmentPeriod};
+use painpath_store::{NewAccount, Store};
+use painpath_web::auth;
+
+/// One account to print at start-up.
+pub struct Login {
+    pub role: Role,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub name: &'static str,
+}
+
+const ADMIN: Login = Login { role: Role::Admin, username: "admin", password: "demo-admin-password", name: "Morgan Reid (administrator)" };
+const CLINICIAN: Login = Login { role: Role::Clinician, username: "dr.okafor", password: "demo-clinician-password", name: "Dr Ada Okafor" };
+const CLINICIAN_2: Login = Login { role: Role::Clinician, username: "dr.lee", password: "demo-clinician-password", name: "Dr Chris Lee" };
+
+struct DemoPatient {
+    login: Login,
+    nation: Nation,
+    born: Date,
+    health_number: &'static str,
+    gp: &'static str,
+    days: i32,
+    /// Usual pain before anything changes.
+    baseline: f64,
+    /// Share of days with no check-in.
+    missing: f64,
+    seed: u64,
+    /// Days before today that the helpful treatment started, and how much pain eased after it.
+    started: i32,
+    easing: f64,
+    /// Sleep improves instead of pain (for the CBT-I demo).
+    sleep_story: bool,
+}
+
+fn patients() -> Vec<DemoPatient> {
+    vec![
+        DemoPatient {
+            login: Login { role: Role::Patient, username: "alex", password: "demo-patient-password", name: "Alex Morgan" },
+            nation: Nation::England,
+            born: Date::constant(1979, 3, 2),
+            health_number: "9434765919",
+            gp: "Riverside Surgery",
+            days: 240,
+            baseline: 6.2,
+            missing: 0.1,
+            seed: 11,
+            started: 95,
+            easing: 1.6,
+            sleep_story: false,
+        },
+        DemoPatient {
+            login: Login { role: Role::Patient, username: "priya", password: "demo-patient-password", name: "Priya Shah" },
+            nation: Nation::Scotland,
+            born: Date::constant(1988, 9, 14),
+            health_number: "0000000000",
+            gp: "Leith Links Medical Practice",
+            days: 210,
+            baseline: 5.4,
+            missing: 0.15,
+            seed: 23,
+            started: 70,
+            easing: 0.6,
+            sleep_story: true,
+        },
+        DemoPatient {
+            login: Login { role: Role::Patient, username: "gareth", password: "demo-patient-password", name: "Gareth Evans" },
+            nation: Nation::Wales,
+            born: Date::constant(1966, 12, 1),
+            health_number: "",
+            gp: "Canton Health Centre",
+            days: 195,
+            baseline: 5.0,
+            missing: 0.3,
+            seed: 37,
+            started: 120,
+            easing: 0.8,
+            sleep_story: false,
+        },
+        DemoPatient {
+            login: Login { role: Role::Patient, username: "siobhan", password: "demo-patient-password", name: "Siobhan Kelly" },
+            nation: Nation::NorthernIreland,
+            born: Date::constant(1992, 5, 20),
+            health_number: "",
+            gp: "Ormeau Park Surgery",
+            days: 185,
+            baseline: 6.8,
+            missing: 0.12,
+            seed: 41,
+            started: 60,
+            easing: 1.0,
+            sleep_story: false,
+        },
+    ]
+}
+
+/// A small deterministic generator (xorshift64*), so the demo needs no random-number crate.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Roughly normal noise with the given spread.
+    fn noise(&mut self, spread: f64) -> f64 {
+        (self.next() + self.next() + self.next() - 1.5) * spread
+    }
+}
+
+fn clamp(v: f64) -> i64 {
+    v.round().clamp(0.0, 10.0) as i64
+}
+
+/// Fills an empty database. If the demo accounts are there already, it only returns them; if
+/// other accounts are there, it adds nothing, so real data is never mixed with invented data.
+pub async fn fill(store: &dyn Store, today: Date) -> anyhow::Result<Vec<Login>> {
+    let logins = || {
+        let mut v = vec![ADMIN, CLINICIAN, CLINICIAN_2];
+        v.extend(patients().into_iter().map(|p| p.login));
+        v
+    };
+    if store.count_accounts().await? > 0 {
+        let admin = Username::parse(ADMIN.username)?;
+        if store.credentials(&admin).await?.is_some() {
+            return Ok(logins());
+        }
+        anyhow::bail!("the data folder already holds accounts, so demonstration data was not added; use an empty --data folder with --demo");
+    }
+    let admin = create(store, &ADMIN).await?;
+    let clinician = create(store, &CLINICIAN).await?;
+    let clinician_2 = create(store, &CLINICIAN_2).await?;
+    let admin_actor = Actor { user: admin, role: Role::Admin };
+    for (i, p) in patients().into_iter().enumerate() {
+        let id = create(store, &p.login).await?;
+        // The last patient is on another clinician's caseload, to show that care teams are separate.
+        let team = if i == 3 { clinician_2 } else { clinician };
+        store.link_care_team(&admin_actor, id, team).await?;
+        fill_patient(store, &p, id, today).await?;
+    }
+    Ok(logins())
+}
+
+async fn create(store: &dyn Store, login: &Login) -> anyhow::Result<UserId> {
+    let hash = auth::hash_password(login.password.to_owned())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(store
+        .create_account(
+            None,
+            &NewAccount {
+                username: Username::parse(login.username)?,
+                display_name: login.name.to_owned(),
+                role: login.role,
+                password_hash: hash,
+            },
+        )
+        .await?)
+}
+
+fn period(therapy: Therapy, name: &str, start: Date, end: Option<Date>, outcome: Option<PeriodOutcome>, today: Date) -> anyhow::Result<NewPeriod> {
+    NewPeriod::parse(therapy, name, start, end, outcome, today).map_err(|p| anyhow::anyhow!("{p}"))
+}
+
+fn code(c: &str) -> anyhow::Result<Therapy> {
+    Ok(Therapy::Treatment(TreatmentCode::parse(c)?))
+}
+
+async fn fill_patient(store: &dyn Store, p: &DemoPatient, id: UserId, today: Date) -> anyhow::Result<()> {
+    let me = Actor { user: id, role: Role::Patient };
+    let details = PatientDetails {
+        date_of_birth: Some(p.born),
+        nation: p.nation,
+        health_number: HealthNumber::parse(p.health_number).ok(),
+        gp_practice_name: Some(p.gp.to_owned()),
+        gp_practice_address: None,
+    };
+    store.save_patient_details(&me, id, &details).await?;
+
+    let first = today.checked_sub(p.days.days())?;
+    let started = today.checked_sub(p.started.days())?;
+    // A treatment tried early on and stopped, the one that helped, and (for some) a medicine.
+    let (helpful, helpful_name) = if p.sleep_story {
+        (code("cbt_insomnia")?, "CBT for insomnia (online course)")
+    } else {
+        (code("walking")?, "Walking, building up slowly")
+    };
+    store
+        .add_treatment_period(&me, id, &period(code("amitriptyline")?, "amitriptyline 10 mg at night", first.checked_add(20.days())?, Some(first.checked_add(62.days())?), Some(PeriodOutcome::NotTolerated), today)?, PeriodSource::SelfReported)
+        .await?;
+    store
+        .add_treatment_period(&me, id, &period(helpful, helpful_name, started, None, None, today)?, PeriodSource::SelfReported)
+        .await?;
+    if p.sleep_story {
+        store
+            .add_treatment_period(&me, id, &period(Therapy::Medication(MedicationClass::Ssri), "sertraline", first, None, None, today)?, PeriodSource::SelfReported)
+            .await?;
+    }
+    store
+        .add_treatment_period(&me, id, &period(code("pacing")?, "Pacing", first.checked_add(5.days())?, None, None, today)?, PeriodSource::SelfReported)
+        .await?;
+    let periods: Vec<TreatmentPeriod> = store.treatment_periods(&me, id).await?;
+    let helpful_id = periods.iter().find(|x| x.start == started && x.is_open()).map(|x| x.id.0);
+
+    let mut rng = Rng(p.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut flare_left = 0;
+    let mut day = first;
+    while day <= today {
+        let since_start = started.until(day)?.get_days();
+        let after = since_start >= 0;
+        // The change builds up over about six weeks rather than overnight.
+        let effect = if after { (f64::from(since_start) / 42.0).min(1.0) } else { 0.0 };
+        if flare_left == 0 && rng.next() < 0.028 {
+            flare_left = 3 + (rng.next() * 3.0) as i32;
+        }
+        let flaring = flare_left > 0;
+        flare_left = (flare_left - 1).max(0);
+        // Today is left for the person to fill in, as it would be first thing in the morning.
+        if day == today || (rng.next() < p.missing && !flaring) {
+            day = day.tomorrow()?;
+            continue;
+        }
+        // Weekly rhythm: Mondays after a busier weekend are worse; Fridays tired.
+        let weekday = day.weekday().to_monday_zero_offset();
+        let rhythm = match weekday { 0 => 0.7, 4 => 0.3, 5 | 6 => -0.3, _ => 0.0 };
+        let pain_easing = if p.sleep_story { p.easing * effect } else { p.easing * effect };
+        let pain = p.baseline + rhythm - pain_easing + if flaring { 2.3 } else { 0.0 } + rng.noise(1.4);
+        let fatigue = pain + 0.4 - if after { 0.6 * effect } else { 0.0 } + rng.noise(1.2);
+        let sleep_hours = if p.sleep_story { 5.4 + 1.4 * effect } else { 6.3 - if flaring { 1.0 } else { 0.0 } } + rng.noise(1.0);
+        let sleep_hours = (sleep_hours * 2.0).round() / 2.0;
+        let sleep_quality = 3.5 + (sleep_hours - 5.5) * 1.3 + rng.noise(1.5);
+        let mut regions = vec!["neck".to_owned(), "upper_back".to_owned(), "lower_back".to_owned()];
+        if pain > 6.0 {
+            regions.extend(["left_shoulder_girdle", "right_shoulder_girdle", "left_hip"].map(str::to_owned));
+        }
+        if flaring {
+            regions.extend(["right_hip", "left_upper_leg", "right_upper_leg", "left_upper_arm"].map(str::to_owned));
+        }
+        let mut factors = Vec::new();
+        if flaring {
+            let options = ["overdid it", "poor sleep", "cold or damp weather", "stress", "illness"];
+            factors.push(options[(rng.next() * options.len() as f64) as usize % options.len()].to_owned());
+        }
+        let done_today = match helpful_id {
+            Some(h) if after && rng.next() < 0.75 => vec![(h, Some(if p.sleep_story { "1 session".to_owned() } else { format!("{} minutes", 10 + (effect * 15.0) as i64) }))],
+            _ => Vec::new(),
+        };
+        let note = if flaring && rng.next() < 0.4 {
+            Some("Bad flare today. Rested and used heat.".to_owned())
+        } else if rng.next() < 0.04 {
+            Some("A better day than expected.".to_owned())
+        } else {
+            None
+        };
+        let draft = CheckInDraft {
+            date: Some(day),
+            pain: Some(clamp(pain)),
+            fatigue: Some(clamp(fatigue)),
+            fog: Some(clamp(fatigue - 1.0 + rng.noise(1.5))),
+            sleep_quality: Some(clamp(sleep_quality)),
+            sleep_hours: Some(sleep_hours.clamp(2.0, 11.0)),
+            mood: Some(clamp(7.5 - pain * 0.5 + rng.noise(1.5))),
+            stress: Some(clamp(3.0 + rng.noise(2.5) + if flaring { 2.0 } else { 0.0 })),
+            sensitivity: Some(clamp(pain - 2.0 + rng.noise(1.5))),
+            activity_minutes: Some(((20.0 + 20.0 * effect - if flaring { 15.0 } else { 0.0 } + rng.noise(20.0)).max(0.0)) as i64),
+            flare: Some(flaring),
+            pain_regions: regions,
+            factors,
+            done_today,
+            note,
+            ..CheckInDraft::default()
+        };
+        let check_in = CheckIn::parse(draft, &CheckInContext { today, periods: &periods }).map_err(|p| anyhow::anyhow!("demo check-in for {day}: {p}"))?;
+        store.save_check_in(&me, id, &check_in).await?;
+        day = day.tomorrow()?;
+    }
+    Ok(())
+}
+
+pub fn print_logins(out: &mut impl Write, base: &str, logins: &[Login]) -> std::io::Result<()> {
+    writeln!(out, "Demonstration accounts (sign in at {base}/sign-in):")?;
+    for l in logins {
+        writeln!(out, "  {:<9} {:<10} password {:<24} {}", l.role.code(), l.username, l.password, l.name)?;
+    }
+    writeln!(out, "The diaries are invented for demonstration.")
+}

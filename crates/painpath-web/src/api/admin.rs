@@ -1,0 +1,179 @@
+//! `/api/admin`: running the installation. Admins see accounts and the audit of staff actions,
+//! never health data.
+
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::{Extension, Json, extract::State};
+use painpath_core::person::{DisplayName, Role, UserId, Username};
+use painpath_core::problems::Problems;
+use painpath_store::{LinkPurpose, NewAccount};
+use painpath_wire::account::{
+    AccountView, AuditView, CareLinkBody, LinkView, NewStaffBody, NewStaffView,
+};
+
+use super::{JsonBody, RawPath, account_view, id_param, path_params};
+use crate::AppState;
+use crate::auth::{self, Caller};
+use crate::error::ApiError;
+
+/// Every account.
+#[utoipa::path(get, path = "/api/admin/accounts", tag = "admin",
+    responses((status = 200, body = Vec<AccountView>), (status = 401, body = painpath_wire::ErrorBody),
+              (status = 403, body = painpath_wire::ErrorBody)))]
+pub async fn accounts(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Vec<AccountView>>, ApiError> {
+    let all = state.store.accounts(&caller.actor()).await?;
+    Ok(Json(all.iter().map(account_view).collect()))
+}
+
+/// Creates a staff account (admin or clinician) and a one-time link to set its password.
+#[utoipa::path(post, path = "/api/admin/accounts", tag = "admin", request_body = NewStaffBody,
+    responses((status = 201, body = NewStaffView), (status = 400, body = painpath_wire::ErrorBody),
+              (status = 401, body = painpath_wire::ErrorBody), (status = 403, body = painpath_wire::ErrorBody),
+              (status = 409, body = painpath_wire::ErrorBody), (status = 422, body = painpath_wire::ErrorBody)))]
+pub async fn create_staff(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<NewStaffBody>,
+) -> Result<Response, ApiError> {
+    let (username, display_name, role) =
+        parse_staff(&body.username, &body.display_name, &body.role).map_err(ApiError::Invalid)?;
+    let (account, url, expires) =
+        create_staff_account(&state, &caller, &headers, username, display_name, role).await?;
+    Ok(super::created(NewStaffView {
+        account: account_view(&account),
+        password_link: LinkView {
+            url,
+            expires_at: expires.to_string(),
+        },
+    }))
+}
+
+pub fn parse_staff(username: &str, display_name: &str, role: &str) -> Result<(Username, DisplayName, Role), Problems> {
+    let mut problems = Problems::new();
+    let username = problems.check("username", Username::parse(username));
+    let display_name = problems.check("display_name", DisplayName::parse(display_name));
+    let role = match role.parse::<Role>() {
+        Ok(r) if r.is_staff() => Some(r),
+        _ => {
+            problems.add("role", "expected admin or clinician (patients join by invitation)");
+            None
+        }
+    };
+    match (username, display_name, role) {
+        (Some(u), Some(d), Some(r)) => Ok((u, d, r)),
+        _ => Err(problems),
+    }
+}
+
+/// Creates a staff account with an unusable password and a link to set one, so that no admin
+/// ever knows another person's password.
+pub async fn create_staff_account(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    username: Username,
+    display_name: DisplayName,
+    role: Role,
+) -> Result<(painpath_store::Account, String, jiff::Timestamp), ApiError> {
+    let unusable = auth::hash_password(auth::new_token())
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let actor = caller.actor();
+    let id = state
+        .store
+        .create_account(
+            Some(&actor),
+            &NewAccount {
+                username,
+                display_name: display_name.as_str().to_owned(),
+                role,
+                password_hash: unusable,
+            },
+        )
+        .await?;
+    let (url, expires) = auth::make_link(
+        state,
+        headers,
+        Some(&actor),
+        LinkPurpose::PasswordReset { user: id },
+        auth::INVITATION_LIFETIME,
+    )
+    .await?;
+    let account = state.store.account(&actor, id).await?;
+    Ok((account, url, expires))
+}
+
+/// Issues a one-time password-reset link (admins for anyone; clinicians for their patients).
+#[utoipa::path(post, path = "/api/admin/accounts/{account}/password-reset", tag = "admin",
+    params(("account" = i64, Path, description = "The account's id")),
+    responses((status = 201, body = LinkView), (status = 401, body = painpath_wire::ErrorBody),
+              (status = 403, body = painpath_wire::ErrorBody), (status = 404, body = painpath_wire::ErrorBody),
+              (status = 422, body = painpath_wire::ErrorBody)))]
+pub async fn password_reset(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    raw_path: RawPath,
+) -> Result<Response, ApiError> {
+    let user = UserId(id_param(&path_params(raw_path)?, "account")?);
+    let actor = caller.actor();
+    let (url, expires) = auth::make_link(
+        &state,
+        &headers,
+        Some(&actor),
+        LinkPurpose::PasswordReset { user },
+        auth::RESET_LIFETIME,
+    )
+    .await?;
+    Ok(super::created(LinkView {
+        url,
+        expires_at: expires.to_string(),
+    }))
+}
+
+/// Links a patient to a clinician's care team.
+#[utoipa::path(post, path = "/api/admin/care-links", tag = "admin", request_body = CareLinkBody,
+    responses((status = 201, body = inline(serde_json::Value)), (status = 400, body = painpath_wire::ErrorBody),
+              (status = 401, body = painpath_wire::ErrorBody), (status = 403, body = painpath_wire::ErrorBody),
+              (status = 404, body = painpath_wire::ErrorBody), (status = 409, body = painpath_wire::ErrorBody),
+              (status = 422, body = painpath_wire::ErrorBody)))]
+pub async fn link_care_team(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(body): JsonBody<CareLinkBody>,
+) -> Result<Response, ApiError> {
+    let id = state
+        .store
+        .link_care_team(&caller.actor(), UserId(body.patient), UserId(body.clinician))
+        .await?;
+    Ok(super::created(serde_json::json!({ "id": id })))
+}
+
+/// The newest audit entries of staff actions.
+#[utoipa::path(get, path = "/api/admin/audit", tag = "admin",
+    responses((status = 200, body = Vec<AuditView>), (status = 401, body = painpath_wire::ErrorBody),
+              (status = 403, body = painpath_wire::ErrorBody)))]
+pub async fn audit(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Vec<AuditView>>, ApiError> {
+    let entries = state.store.staff_audit(&caller.actor(), 500).await?;
+    Ok(Json(entries.iter().map(audit_view).collect()))
+}
+
+pub fn audit_view(e: &painpath_store::AuditEntry) -> AuditView {
+    AuditView {
+        id: e.id,
+        at: e.at.to_string(),
+        actor: e.actor.0,
+        actor_name: e.actor_name.clone(),
+        actor_role: e.actor_role.code().to_owned(),
+        action: e.action.clone(),
+        patients: e.patients.iter().map(|p| p.0).collect(),
+        subject: e.subject.map(|s| s.0),
+    }
+}

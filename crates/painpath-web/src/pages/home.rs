@@ -1,0 +1,90 @@
+//! `/`: the home page. A patient sees whether today's check-in is done and their last seven days.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::response::Response;
+use jiff::ToSpan;
+use painpath_core::Date;
+use painpath_core::person::Role;
+
+use super::{Layout, render};
+use crate::AppState;
+use crate::access::MaybeCaller;
+use crate::clock::{uk_date, weekday};
+use crate::error::PageError;
+
+/// One row of the last-seven-days table.
+pub struct DayRow {
+    pub date: Date,
+    pub label: String,
+    pub pain: String,
+    pub fatigue: String,
+    pub sleep: String,
+    pub flare: &'static str,
+    pub logged: bool,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    role: Option<Role>,
+    today_label: String,
+    today_done: bool,
+    week: Vec<DayRow>,
+    set_up: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(MaybeCaller(caller)): Extension<MaybeCaller>,
+) -> Result<Response, PageError> {
+    let today = state.clock.today();
+    let mut week = Vec::new();
+    let mut today_done = false;
+    if let Some(c) = caller.as_ref().filter(|c| c.account.role == Role::Patient) {
+        let from = today.checked_sub(6.days()).unwrap_or(today);
+        let days = state.store.diary(&c.actor(), c.account.id, from, today).await?;
+        today_done = days.iter().any(|d| d.date == today);
+        let mut d = today;
+        while d >= from {
+            let entry = days.iter().find(|e| e.date == d);
+            week.push(day_row(d, entry));
+            match d.yesterday() {
+                Ok(y) => d = y,
+                Err(_) => break,
+            }
+        }
+    }
+    let set_up = caller.is_some() || state.store.count_accounts().await? > 0;
+    let page = HomePage {
+        layout: Layout::new(&state, caller.as_ref(), "Home", "/"),
+        role: caller.as_ref().map(|c| c.account.role),
+        today_label: format!("{} {}", weekday(today), uk_date(today)),
+        today_done,
+        week,
+        set_up,
+    };
+    render(&page)
+}
+
+pub fn day_row(date: Date, entry: Option<&painpath_core::diary::CheckIn>) -> DayRow {
+    let rating = |v: Option<painpath_core::scale::Nrs>| v.map(|n| n.to_string()).unwrap_or_else(|| "–".into());
+    DayRow {
+        date,
+        label: format!("{} {}", &weekday(date)[..3], uk_date(date)),
+        pain: rating(entry.and_then(|e| e.pain)),
+        fatigue: rating(entry.and_then(|e| e.fatigue)),
+        sleep: entry
+            .and_then(|e| e.sleep_tenths)
+            .map(|t| format!("{} h", f64::from(t) / 10.0))
+            .unwrap_or_else(|| "–".into()),
+        flare: match entry.and_then(|e| e.flare) {
+            Some(true) => "Yes",
+            Some(false) => "No",
+            None => "–",
+        },
+        logged: entry.is_some(),
+    }
+}

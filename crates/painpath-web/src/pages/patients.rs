@@ -1,0 +1,162 @@
+//! `/patients`: a clinician's caseload, invitations, and one patient's diary.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use jiff::ToSpan;
+use painpath_core::person::UserId;
+use painpath_core::treatment::PeriodOutcome;
+use painpath_store::LinkPurpose;
+
+use super::home::DayRow;
+use super::{Layout, render};
+use crate::AppState;
+use crate::auth::{self, Caller};
+use crate::clock::{uk_date, uk_instant};
+use crate::error::PageError;
+use crate::forms::SignedForm;
+
+pub struct PatientRow {
+    pub id: i64,
+    pub name: String,
+    pub born: String,
+    pub last: String,
+}
+
+#[derive(Template)]
+#[template(path = "patients/list.html")]
+struct ListPage {
+    layout: Layout,
+    patients: Vec<PatientRow>,
+    link: String,
+    link_expires: String,
+}
+
+async fn list_page(state: &AppState, caller: &Caller, link: String, link_expires: String) -> Result<Response, PageError> {
+    let patients = state
+        .store
+        .my_patients(&caller.actor())
+        .await?
+        .into_iter()
+        .map(|p| PatientRow {
+            id: p.id.0,
+            name: p.display_name,
+            born: p.date_of_birth.map(uk_date).unwrap_or_else(|| "not recorded".into()),
+            last: p.last_check_in.map(uk_date).unwrap_or_else(|| "never".into()),
+        })
+        .collect();
+    render(&ListPage {
+        layout: Layout::new(state, Some(caller), "My patients", "/patients"),
+        patients,
+        link,
+        link_expires,
+    })
+}
+
+pub async fn list(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<Response, PageError> {
+    list_page(&state, &caller, String::new(), String::new()).await
+}
+
+pub async fn invite(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    _form: SignedForm,
+) -> Result<Response, PageError> {
+    let actor = caller.actor();
+    let (url, expires) = auth::make_link(
+        &state,
+        &headers,
+        Some(&actor),
+        LinkPurpose::PatientInvitation { clinician: actor.user },
+        auth::INVITATION_LIFETIME,
+    )
+    .await?;
+    list_page(&state, &caller, url, uk_instant(expires)).await
+}
+
+pub struct PeriodLine {
+    pub name: String,
+    pub span: String,
+    pub outcome: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "patients/show.html")]
+struct PatientPage {
+    layout: Layout,
+    name: String,
+    id: i64,
+    born: String,
+    nation: &'static str,
+    health_number: String,
+    gp: String,
+    chart: String,
+    rows: Vec<DayRow>,
+    periods: Vec<PeriodLine>,
+    reset_link: String,
+}
+
+async fn patient_page(state: &AppState, caller: &Caller, patient: UserId, reset_link: String) -> Result<Response, PageError> {
+    let actor = caller.actor();
+    // Each of these reads is checked against the care-team link and audited by the store.
+    let account = state.store.account(&actor, patient).await?;
+    let details = state.store.patient_details(&actor, patient).await?;
+    let today = state.clock.today();
+    let from = today.checked_sub(29.days()).unwrap_or(today);
+    let entries = state.store.diary(&actor, patient, from, today).await?;
+    let periods = state.store.treatment_periods(&actor, patient).await?;
+    let (chart, rows) = super::diary::chart_and_rows(&entries, from, today);
+    render(&PatientPage {
+        layout: Layout::new(state, Some(caller), account.display_name.clone(), "/patients"),
+        name: account.display_name,
+        id: patient.0,
+        born: details.date_of_birth.map(uk_date).unwrap_or_else(|| "not recorded".into()),
+        nation: details.nation.label(),
+        health_number: details.health_number.map(|n| n.to_string()).unwrap_or_else(|| "not recorded".into()),
+        gp: details.gp_practice_name.unwrap_or_else(|| "not recorded".into()),
+        chart,
+        rows,
+        periods: periods
+            .iter()
+            .map(|p| PeriodLine {
+                name: p.name.clone(),
+                span: match p.end {
+                    Some(e) => format!("{} to {}", uk_date(p.start), uk_date(e)),
+                    None => format!("since {}", uk_date(p.start)),
+                },
+                outcome: p.outcome.map(PeriodOutcome::label).unwrap_or("ongoing"),
+            })
+            .collect(),
+        reset_link,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(patient): Path<i64>,
+) -> Result<Response, PageError> {
+    patient_page(&state, &caller, UserId(patient), String::new()).await
+}
+
+pub async fn password_reset(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(patient): Path<i64>,
+    _form: SignedForm,
+) -> Result<Response, PageError> {
+    let actor = caller.actor();
+    let (url, _) = auth::make_link(
+        &state,
+        &headers,
+        Some(&actor),
+        LinkPurpose::PasswordReset { user: UserId(patient) },
+        auth::RESET_LIFETIME,
+    )
+    .await?;
+    patient_page(&state, &caller, UserId(patient), url).await
+}

@@ -1,0 +1,211 @@
+//! `/settings`: display settings for a bad day, password, care-team links and API tokens.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use painpath_core::person::{Role, check_new_password};
+use painpath_core::problems::Problems;
+use painpath_store::{CareLink, Preferences};
+
+use super::{Layout, problem_for, render, render_status, see_other};
+use crate::AppState;
+use crate::auth::{self, Caller, Via};
+use crate::clock::uk_instant;
+use crate::error::PageError;
+use crate::forms::SignedForm;
+
+pub struct LinkRow {
+    pub id: i64,
+    pub clinician: String,
+    pub granted: String,
+    pub revoked: String,
+}
+
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub created: String,
+    pub expires: String,
+    pub live: bool,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    is_patient: bool,
+    low_glare: bool,
+    large_text: bool,
+    links: Vec<LinkRow>,
+    tokens: Vec<TokenRow>,
+    new_token: String,
+    message: String,
+    problems: Problems,
+}
+
+impl SettingsPage {
+    fn problem(&self, field: &str) -> &str {
+        problem_for(&self.problems, field)
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SettingsQuery {
+    done: String,
+}
+
+fn link_row(l: &CareLink) -> LinkRow {
+    LinkRow {
+        id: l.id,
+        clinician: l.clinician_name.clone(),
+        granted: uk_instant(l.granted_at),
+        revoked: l.revoked_at.map(uk_instant).unwrap_or_default(),
+    }
+}
+
+async fn page(
+    state: &AppState,
+    caller: &Caller,
+    new_token: String,
+    message: String,
+    problems: Problems,
+) -> Result<SettingsPage, PageError> {
+    let actor = caller.actor();
+    let links = if caller.account.role == Role::Patient {
+        state.store.care_links(&actor, caller.account.id).await?.iter().map(link_row).collect()
+    } else {
+        Vec::new()
+    };
+    let now = state.clock.now();
+    let tokens = state
+        .store
+        .api_tokens(&actor)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            created: uk_instant(t.created_at),
+            expires: t.expires_at.map(uk_instant).unwrap_or_else(|| "never".into()),
+            live: t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now),
+        })
+        .collect();
+    Ok(SettingsPage {
+        layout: Layout::new(state, Some(caller), "Settings", "/settings"),
+        is_patient: caller.account.role == Role::Patient,
+        low_glare: caller.preferences.low_glare,
+        large_text: caller.preferences.large_text,
+        links,
+        tokens,
+        new_token,
+        message,
+        problems,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<SettingsQuery>,
+) -> Result<Response, PageError> {
+    let message = match q.done.as_str() {
+        "display" => "Display settings saved.",
+        "password" => "Your password is changed. Other devices have been signed out.",
+        "revoked" => "Done. That clinician can no longer see your record.",
+        "token" => "The token is revoked.",
+        _ => "",
+    };
+    render(&page(&state, &caller, String::new(), message.to_owned(), Problems::new()).await?)
+}
+
+pub async fn display(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    SignedForm(f): SignedForm,
+) -> Result<Response, PageError> {
+    let prefs = Preferences {
+        low_glare: f.has("low_glare"),
+        large_text: f.has("large_text"),
+    };
+    state.store.save_preferences(&caller.actor(), prefs).await?;
+    Ok(see_other("/settings?done=display"))
+}
+
+pub async fn password(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    SignedForm(f): SignedForm,
+) -> Result<Response, PageError> {
+    let mut problems = Problems::new();
+    let current_ok = match state.store.credentials(&caller.account.username).await? {
+        Some(c) => auth::verify_password(f.get("current").to_owned(), c.password_hash).await,
+        None => false,
+    };
+    if !current_ok {
+        problems.add("current", "your current password is not right");
+    }
+    let new = f.get("new_password").to_owned();
+    if let Err(m) = check_new_password(&new) {
+        problems.add("new_password", m);
+    } else if new != f.get("confirm") {
+        problems.add("confirm", "the two new passwords differ");
+    }
+    if !problems.is_empty() {
+        let p = page(&state, &caller, String::new(), String::new(), problems).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    }
+    let hash = auth::hash_password(new).await.map_err(|e| PageError::Internal(e.to_string()))?;
+    let keep = match &caller.via {
+        Via::Session { token_hash, .. } => Some(token_hash.as_str()),
+        Via::ApiToken => None,
+    };
+    state.store.change_own_password(&caller.actor(), &hash, keep).await?;
+    Ok(see_other("/settings?done=password"))
+}
+
+pub async fn revoke_link(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(link): Path<i64>,
+    _form: SignedForm,
+) -> Result<Response, PageError> {
+    let links = state.store.care_links(&caller.actor(), caller.account.id).await?;
+    if !links.iter().any(|l| l.id == link) {
+        return Err(PageError::NotFound);
+    }
+    state.store.revoke_care_link(&caller.actor(), link, state.clock.now()).await?;
+    Ok(see_other("/settings?done=revoked"))
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    SignedForm(f): SignedForm,
+) -> Result<Response, PageError> {
+    let name = f.get("token_name");
+    if name.is_empty() || name.chars().count() > 100 {
+        let p = Problems::single("token_name", "give the token a name of 1 to 100 characters");
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &caller, String::new(), String::new(), p).await?);
+    }
+    let token = auth::new_token();
+    let expires = auth::expires_in(state.clock.now(), auth::API_TOKEN_LIFETIME);
+    state
+        .store
+        .create_api_token(&caller.actor(), &auth::token_hash(&token), name, Some(expires))
+        .await?;
+    // Shown once, on this page, and never again: it is not in any address or log.
+    render(&page(&state, &caller, token, String::new(), Problems::new()).await?)
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(token): Path<i64>,
+    _form: SignedForm,
+) -> Result<Response, PageError> {
+    state.store.revoke_api_token(&caller.actor(), token, state.clock.now()).await?;
+    Ok(see_other("/settings?done=token"))
+}

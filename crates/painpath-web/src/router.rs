@@ -1,0 +1,180 @@
+//! Every route painpath answers, in one table: path, method, access class, and handler.
+//!
+//! The table builds the router, and the access census test walks every row of it, so a route
+//! cannot be added without an access class, and cannot escape the census (design.md 6).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::handler::Handler;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::access::{Access, Kind, guard};
+use crate::{AppState, api, openapi, pages};
+
+/// One row of the route table, without its handler: what the census test reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteInfo {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub kind: Kind,
+}
+
+struct Route {
+    info: RouteInfo,
+    handler: MethodRouter<AppState>,
+}
+
+fn route<H, T>(method: Method, path: &'static str, access: Access, kind: Kind, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("the table uses standard methods");
+    Route {
+        info: RouteInfo {
+            method,
+            path,
+            access,
+            kind,
+        },
+        handler: on(filter, handler),
+    }
+}
+
+fn routes() -> Vec<Route> {
+    use Access::*;
+    use Kind::*;
+    let (get, post, put, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
+    vec![
+        // ----- Service points (contracts/server.md)
+        route(get.clone(), "/healthz", Public, Api, api::health),
+        route(get.clone(), "/api/openapi.json", Public, Api, openapi::document),
+        // ----- API: accounts and tokens
+        route(post.clone(), "/api/tokens", Public, Api, api::tokens::create),
+        route(get.clone(), "/api/tokens", SignedIn, Api, api::tokens::list),
+        route(delete.clone(), "/api/tokens/{token}", SignedIn, Api, api::tokens::revoke),
+        route(get.clone(), "/api/me", SignedIn, Api, api::me),
+        route(get.clone(), "/api/patients", Clinician, Api, api::patients::mine),
+        route(post.clone(), "/api/invitations", Clinician, Api, api::patients::invite),
+        // ----- API: one patient's record
+        route(get.clone(), "/api/patients/{patient}/check-ins", PatientRecord, Api, api::diary::list),
+        route(post.clone(), "/api/patients/{patient}/check-ins", PatientRecord, Api, api::diary::create),
+        route(get.clone(), "/api/patients/{patient}/check-ins/{date}", PatientRecord, Api, api::diary::read),
+        route(put.clone(), "/api/patients/{patient}/check-ins/{date}", PatientRecord, Api, api::diary::replace),
+        route(delete.clone(), "/api/patients/{patient}/check-ins/{date}", PatientRecord, Api, api::diary::delete),
+        route(get.clone(), "/api/patients/{patient}/treatment-periods", PatientRecord, Api, api::periods::list),
+        route(post.clone(), "/api/patients/{patient}/treatment-periods", PatientRecord, Api, api::periods::add),
+        route(post.clone(), "/api/patients/{patient}/treatment-periods/{period}/end", PatientRecord, Api, api::periods::end),
+        route(get.clone(), "/api/patients/{patient}/details", PatientRecord, Api, api::patients::details),
+        route(put.clone(), "/api/patients/{patient}/details", PatientRecord, Api, api::patients::save_details),
+        route(get.clone(), "/api/patients/{patient}/care-team", PatientRecord, Api, api::patients::care_team),
+        route(post.clone(), "/api/patients/{patient}/care-team/{link}/revoke", PatientRecord, Api, api::patients::revoke_link),
+        // ----- API: running the installation
+        route(get.clone(), "/api/admin/accounts", Admin, Api, api::admin::accounts),
+        route(post.clone(), "/api/admin/accounts", Admin, Api, api::admin::create_staff),
+        route(post.clone(), "/api/admin/accounts/{account}/password-reset", Staff, Api, api::admin::password_reset),
+        route(post.clone(), "/api/admin/care-links", Admin, Api, api::admin::link_care_team),
+        route(get.clone(), "/api/admin/audit", Admin, Api, api::admin::audit),
+        // ----- Pages
+        route(get.clone(), "/", Public, Page, pages::home::show),
+        route(get.clone(), "/help", Public, Page, pages::help::show),
+        route(get.clone(), "/static/{file}", Public, Page, pages::assets::file),
+        route(get.clone(), "/sign-in", Public, Page, pages::sign_in::form),
+        route(post.clone(), "/sign-in", Public, Page, pages::sign_in::submit),
+        route(post.clone(), "/sign-out", SignedIn, Page, pages::sign_in::sign_out),
+        route(get.clone(), "/link/{token}", Public, Page, pages::links::form),
+        route(post.clone(), "/link/{token}", Public, Page, pages::links::submit),
+        route(get.clone(), "/check-in", Patient, Page, pages::check_in::form),
+        route(post.clone(), "/check-in", Patient, Page, pages::check_in::save),
+        route(get.clone(), "/diary", Patient, Page, pages::diary::show),
+        route(get.clone(), "/treatments", Patient, Page, pages::treatments::show),
+        route(post.clone(), "/treatments", Patient, Page, pages::treatments::add),
+        route(post.clone(), "/treatments/{period}/end", Patient, Page, pages::treatments::end),
+        route(get.clone(), "/details", Patient, Page, pages::details::form),
+        route(post.clone(), "/details", Patient, Page, pages::details::save),
+        route(get.clone(), "/settings", SignedIn, Page, pages::settings::show),
+        route(post.clone(), "/settings/display", SignedIn, Page, pages::settings::display),
+        route(post.clone(), "/settings/password", SignedIn, Page, pages::settings::password),
+        route(post.clone(), "/settings/care-team/{link}/revoke", Patient, Page, pages::settings::revoke_link),
+        route(post.clone(), "/settings/tokens", SignedIn, Page, pages::settings::create_token),
+        route(post.clone(), "/settings/tokens/{token}/revoke", SignedIn, Page, pages::settings::revoke_token),
+        route(get.clone(), "/patients", Clinician, Page, pages::patients::list),
+        route(post.clone(), "/patients/invite", Clinician, Page, pages::patients::invite),
+        route(get.clone(), "/patients/{patient}", Clinician, Page, pages::patients::show),
+        route(post.clone(), "/patients/{patient}/password-reset", Clinician, Page, pages::patients::password_reset),
+        route(get.clone(), "/admin", Admin, Page, pages::admin::show),
+        route(post.clone(), "/admin/accounts", Admin, Page, pages::admin::create_staff),
+        route(post.clone(), "/admin/accounts/{account}/reset", Admin, Page, pages::admin::password_reset),
+        route(post.clone(), "/admin/accounts/{account}/active", Admin, Page, pages::admin::set_active),
+        route(post.clone(), "/admin/care-links", Admin, Page, pages::admin::link_care_team),
+        route(get.clone(), "/admin/audit", Admin, Page, pages::admin::audit),
+    ]
+}
+
+/// The route table without handlers, for the census test and the OpenAPI check.
+pub fn table() -> Vec<RouteInfo> {
+    routes().into_iter().map(|r| r.info).collect()
+}
+
+/// The whole application: every route behind its guard, plus the layers every answer passes.
+pub fn app(state: AppState) -> Router {
+    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    for Route { info, handler } in routes() {
+        let (access, kind) = (info.access, info.kind);
+        let guarded = handler.route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            move |State(s): State<AppState>, req: Request, next: Next| guard(s, access, kind, req, next),
+        ));
+        let merged = match by_path.remove(info.path) {
+            Some(existing) => existing.merge(guarded),
+            None => guarded,
+        };
+        by_path.insert(info.path, merged);
+    }
+    let mut router = Router::new();
+    for (path, method_router) in by_path {
+        router = router.route(path, method_router);
+    }
+    router
+        .fallback(pages::not_found)
+        .with_state(state)
+        // A form or check-in is small; a megabyte is generous and keeps abuse cheap to refuse.
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        // No scripts or styles from anywhere but here, no inline ones, no framing.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                 font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+                 base-uri 'none'; object-src 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        // Health data must not linger in shared caches or the back-forward cache of a shared computer.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(CatchPanicLayer::new())
+}
