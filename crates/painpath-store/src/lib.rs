@@ -1,1 +1,419 @@
-//! painpath-store.
+//! Everything painpath keeps, behind one narrow, object-safe interface: [`Store`].
+//!
+//! Two backends implement it, SQLite (embedded, the default) and PostgreSQL, and both pass the
+//! same contract suite in `tests/it/contract.rs`. Each method is one use case and is atomic: all
+//! of it happens or none of it does, and the audit entry it writes is in the same transaction.
+//!
+//! Access is decided here as well as at the edge: every call about a patient's record takes the
+//! acting person ([`Actor`]), looks up the facts (a live care-team link), asks
+//! [`painpath_core::access`], and answers [`StoreError::NotFound`] when the actor may not see the
+//! record, so that nothing above this line can leak another person's data by forgetting a check.
+
+mod failure;
+mod postgres;
+mod rows;
+mod rules;
+mod sqlite;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use painpath_core::access::Actor;
+use painpath_core::diary::CheckIn;
+use painpath_core::person::{PatientDetails, Role, UserId, Username};
+use painpath_core::treatment::{NewPeriod, PeriodId, PeriodOutcome, PeriodSource, TreatmentPeriod};
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// What went wrong in the store, in terms the caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing does not exist, or the actor may not know that it does.
+    #[error("not found")]
+    NotFound,
+    /// The actor's role may never do this (a patient listing staff, an admin reading a diary).
+    #[error("not allowed")]
+    Forbidden,
+    /// A uniqueness rule would be broken; the name says which (`username`).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A one-time link that has expired or was used already.
+    #[error("the link has expired or has been used")]
+    LinkUsed,
+    /// The database could not be reached or failed; the detail is for the log only.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// An account, without its secrets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: UserId,
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: Timestamp,
+}
+
+/// An account with its password hash, only for signing in.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub account: Account,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// A new account. The password hash is already made (argon2id) by the caller.
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+/// What a one-time link is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// Printed at first start: makes the first admin.
+    FirstAdmin,
+    /// A clinician's invitation: makes a patient account linked to that clinician's care team.
+    PatientInvitation { clinician: UserId },
+    /// Issued by staff: lets the account set a new password.
+    PasswordReset { user: UserId },
+}
+
+/// A one-time link as stored: only the SHA-256 of its token is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OneTimeLink {
+    pub purpose: LinkPurpose,
+    pub created_by: Option<UserId>,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub used_at: Option<Timestamp>,
+}
+
+/// A signed-in session. Only the SHA-256 of the cookie's token is stored.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub token_hash: String,
+    pub user: UserId,
+    pub created_at: Timestamp,
+    /// The session ends at this instant whatever happens.
+    pub expires_at: Timestamp,
+    /// The session also ends after this many seconds without a request.
+    pub idle_seconds: i64,
+    /// The CSRF token of this session (random, sent in forms, compared on every post).
+    pub csrf_token: String,
+}
+
+/// A live session, as found from its token.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub account: Account,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+/// An API token for a programmatic client, as listed to its owner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// A care-team link (design.md 3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CareLink {
+    pub id: i64,
+    pub patient: UserId,
+    pub patient_name: String,
+    pub clinician: UserId,
+    pub clinician_name: String,
+    pub granted_by: UserId,
+    pub granted_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// One row of a clinician's "my patients" list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatientSummary {
+    pub id: UserId,
+    pub display_name: String,
+    pub date_of_birth: Option<Date>,
+    pub last_check_in: Option<Date>,
+}
+
+/// One audit entry (design.md 5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: Timestamp,
+    pub actor: UserId,
+    pub actor_name: String,
+    pub actor_role: Role,
+    /// What was done, as a short code (`diary.read`, `check_in.save`, `account.create`).
+    pub action: String,
+    /// Which patients' records were touched; empty for an aggregate report or a staff action.
+    pub patients: Vec<UserId>,
+    /// Which account the action was about, for account actions (`account.create`).
+    pub subject: Option<UserId>,
+}
+
+/// How the pages should look for one person (design.md 15).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Preferences {
+    /// The low-glare (dark) theme.
+    pub low_glare: bool,
+    /// Larger text.
+    pub large_text: bool,
+}
+
+/// Whether a check-in save made a new day or replaced one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saved {
+    Created,
+    Replaced,
+}
+
+/// Everything painpath keeps. Each method is atomic. Both backends pass `tests/it/contract.rs`.
+///
+/// Methods that read or change a patient's record take the acting person, check access with
+/// [`painpath_core::access`], answer [`StoreError::NotFound`] when it is refused, and write one
+/// audit entry when the actor is not the patient.
+#[async_trait::async_trait]
+pub trait Store: Send + Sync {
+    /// Answers once the database can be reached (for `/healthz`).
+    async fn ping(&self) -> StoreResult<()>;
+
+    // ----- Accounts -------------------------------------------------------------------------
+
+    /// How many accounts exist; zero means the first-admin link is needed.
+    async fn count_accounts(&self) -> StoreResult<u64>;
+
+    /// Creates an account. `by` is `None` only for the command line (`painpath user add`) and the
+    /// demo; otherwise it must be an admin (staff) and the creation is audited.
+    /// A taken username is `Conflict("username")`.
+    async fn create_account(&self, by: Option<&Actor>, new: &NewAccount) -> StoreResult<UserId>;
+
+    /// The account and password hash for a username, for signing in (active or not).
+    async fn credentials(&self, username: &Username) -> StoreResult<Option<Credentials>>;
+
+    /// One account. Anyone may see their own; admins any; clinicians their patients (audited).
+    async fn account(&self, by: &Actor, id: UserId) -> StoreResult<Account>;
+
+    /// Every account, for the admin pages. Admins only.
+    async fn accounts(&self, by: &Actor) -> StoreResult<Vec<Account>>;
+
+    /// Deactivates or reactivates an account and ends its sessions. Admins only; audited.
+    /// Accounts are never deleted (design.md 2).
+    async fn set_account_active(&self, by: &Actor, id: UserId, active: bool) -> StoreResult<()>;
+
+    /// Changes the actor's own password (the caller has checked the old one) and ends every
+    /// other session of theirs except `keep_session` (a token hash).
+    async fn change_own_password(
+        &self,
+        by: &Actor,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> StoreResult<()>;
+
+    // ----- One-time links -------------------------------------------------------------------
+
+    /// Stores a one-time link. `by` is `None` only for the command line: the first-admin link
+    /// (which is never made by someone signed in) and `painpath user add`. A patient
+    /// invitation may only be made by a clinician for themselves; a password reset by an admin
+    /// (any account) or a clinician (their own patients). Audited when `by` is someone. Any other
+    /// combination is `Forbidden`, except a reset for someone outside a clinician's care team,
+    /// which is `NotFound`.
+    async fn create_link(
+        &self,
+        by: Option<&Actor>,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        expires_at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// The link for a token hash, used or not; `None` when there is no such link.
+    async fn link(&self, token_hash: &str) -> StoreResult<Option<OneTimeLink>>;
+
+    /// Redeems a first-admin or invitation link: creates the account (admin or patient), the
+    /// care-team link for an invitation (granted by the inviting clinician), and marks the link
+    /// used, all at once. `LinkUsed` when it has expired or was used; a first-admin link is also
+    /// refused once any admin exists, and an invitation once its clinician is deactivated. The
+    /// link, not `new.role`, decides the role. An unknown or password-reset token is `NotFound`.
+    async fn redeem_account_link(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        new: &NewAccount,
+    ) -> StoreResult<UserId>;
+
+    /// Redeems a password-reset link: sets the password, ends every session of that account,
+    /// and marks the link used. `LinkUsed` when it has expired or was used.
+    async fn redeem_password_reset(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        password_hash: &str,
+    ) -> StoreResult<UserId>;
+
+    // ----- Sessions, sign-in attempts, API tokens -------------------------------------------
+
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
+
+    /// The live session for a token hash, if it has neither expired nor idled out at `now`, and
+    /// its account is active; it also records `now` as the session's last use.
+    async fn session(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<Session>>;
+
+    /// Ends one session (sign-out). Ending a session that does not exist is not an error.
+    async fn end_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    /// Counts failed sign-in attempts for each key (`account:NAME`, `address:IP`) since `since`.
+    async fn failed_sign_ins(&self, keys: &[&str], since: Timestamp) -> StoreResult<Vec<u32>>;
+
+    /// Records one failed sign-in against each key.
+    async fn record_failed_sign_in(&self, keys: &[&str], at: Timestamp) -> StoreResult<()>;
+
+    /// Forgets the failures of a key after a successful sign-in.
+    async fn clear_failed_sign_ins(&self, key: &str) -> StoreResult<()>;
+
+    /// Creates an API token for the actor; returns its id.
+    async fn create_api_token(
+        &self,
+        by: &Actor,
+        token_hash: &str,
+        name: &str,
+        expires_at: Option<Timestamp>,
+    ) -> StoreResult<i64>;
+
+    /// The account an API token acts for, if it is live at `now`; records its last use.
+    async fn api_token_account(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<Account>>;
+
+    /// The actor's own API tokens.
+    async fn api_tokens(&self, by: &Actor) -> StoreResult<Vec<ApiToken>>;
+
+    /// Revokes one of the actor's own API tokens.
+    async fn revoke_api_token(&self, by: &Actor, id: i64, at: Timestamp) -> StoreResult<()>;
+
+    // ----- Care team ------------------------------------------------------------------------
+
+    /// Links a patient to a clinician. Admins only; audited. A live link already there is
+    /// `Conflict("care_link")`.
+    async fn link_care_team(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        clinician: UserId,
+    ) -> StoreResult<i64>;
+
+    /// Every care-team link of a patient, live and revoked, oldest first, for the patient
+    /// themselves, or for an admin, who manages the links (audited).
+    async fn care_links(&self, by: &Actor, patient: UserId) -> StoreResult<Vec<CareLink>>;
+
+    /// Revokes a link. The patient of the link, or an admin. Revoking twice is not an error.
+    async fn revoke_care_link(&self, by: &Actor, link: i64, at: Timestamp) -> StoreResult<()>;
+
+    /// A clinician's patients: those with a live link to them. Audited as one entry naming them.
+    async fn my_patients(&self, by: &Actor) -> StoreResult<Vec<PatientSummary>>;
+
+    // ----- Patient details and preferences --------------------------------------------------
+
+    async fn patient_details(&self, by: &Actor, patient: UserId) -> StoreResult<PatientDetails>;
+
+    /// The patient or their care team may change details; audited when not the patient.
+    async fn save_patient_details(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        details: &PatientDetails,
+    ) -> StoreResult<()>;
+
+    /// The actor's own display preferences.
+    async fn preferences(&self, by: &Actor) -> StoreResult<Preferences>;
+
+    async fn save_preferences(&self, by: &Actor, preferences: Preferences) -> StoreResult<()>;
+
+    // ----- Diary ----------------------------------------------------------------------------
+
+    /// Saves one day's check-in for the patient, replacing any earlier one for the same date.
+    /// Only the patient may write their diary. Every `done_today` period must be the patient's.
+    async fn save_check_in(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        check_in: &CheckIn,
+    ) -> StoreResult<Saved>;
+
+    /// One day's check-in, if there is one.
+    async fn check_in(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        date: Date,
+    ) -> StoreResult<Option<CheckIn>>;
+
+    /// The check-ins from `from` to `to` inclusive, oldest first.
+    async fn diary(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<CheckIn>>;
+
+    /// Deletes one day's check-in; `NotFound` if there was none. Only the patient.
+    async fn delete_check_in(&self, by: &Actor, patient: UserId, date: Date) -> StoreResult<()>;
+
+    // ----- Treatment periods ----------------------------------------------------------------
+
+    /// Every period of the patient, open ones first, then by start, newest first.
+    async fn treatment_periods(
+        &self,
+        by: &Actor,
+        patient: UserId,
+    ) -> StoreResult<Vec<TreatmentPeriod>>;
+
+    /// Starts (or records a past) period. The patient (source `self`) or a clinician on their
+    /// care team (source `clinician`).
+    async fn add_treatment_period(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        period: &NewPeriod,
+        source: PeriodSource,
+    ) -> StoreResult<PeriodId>;
+
+    /// Ends an open period with its outcome. `NotFound` for someone else's period; ending an
+    /// ended period is `Conflict("period_ended")`.
+    async fn end_treatment_period(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        period: PeriodId,
+        end: Date,
+        outcome: PeriodOutcome,
+    ) -> StoreResult<()>;
+
+    // ----- Audit ----------------------------------------------------------------------------
+
+    /// The newest audit entries of staff actions (actor is an admin or clinician), newest first,
+    /// at most `limit`. Admins only.
+    async fn staff_audit(&self, by: &Actor, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+
+    /// Every audit entry naming a patient, newest first (for the contract suite and, later, the
+    /// patient's "who looked at my record" page). The patient themselves, or an admin (whose
+    /// read is itself audited, after the list is read).
+    async fn audit_for_patient(&self, by: &Actor, patient: UserId) -> StoreResult<Vec<AuditEntry>>;
+}

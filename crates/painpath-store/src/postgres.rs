@@ -1,0 +1,1295 @@
+//! The server backend: PostgreSQL, for installations that run several painpath servers or want
+//! the database on its own machine.
+//!
+//! Calls run in PostgreSQL's default READ COMMITTED transactions. Where two concurrent calls
+//! could both act on the same row, the SQL is written so that the database decides: a one-time
+//! link is claimed by `UPDATE … WHERE used_at IS NULL` (the second claimant waits for the first
+//! to commit and then finds the row used), a check-in by `INSERT … ON CONFLICT`, and a second
+//! live care-team link is refused by a partial unique index.
+//!
+//! The SQL here has a SQLite twin in `sqlite.rs`. They are written twice on purpose rather than
+//! abstracted over dialects; the contract suite keeps them in step. The decisions about access
+//! and audit are not written twice: both backends ask [`crate::rules`].
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use painpath_core::access::Actor;
+use painpath_core::diary::CheckIn;
+use painpath_core::person::{PatientDetails, Role, UserId, Username};
+use painpath_core::treatment::{NewPeriod, PeriodId, PeriodOutcome, PeriodSource, TreatmentPeriod};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
+
+use crate::failure::{self, Db};
+use crate::rows::{
+    self, AccountRow, ApiTokenAccountRow, ApiTokenRow, AuditRow, CareLinkRow, CheckInChildren,
+    CheckInColumns, CheckInRow, CredentialsRow, DetailsColumns, DetailsRow, LinkRow,
+    PatientSummaryRow, PeriodRow, SessionRow, millis,
+};
+use crate::rules::{self, Audit};
+use crate::{
+    Account, ApiToken, AuditEntry, CareLink, Credentials, LinkPurpose, NewAccount, NewSession,
+    OneTimeLink, PatientSummary, Preferences, Saved, Session, Store, StoreError, StoreResult,
+};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Connections per server; several servers may share one PostgreSQL (design.md 7), whose
+/// default limit is 100 connections in all.
+const MAX_CONNECTIONS: u32 = 10;
+
+/// The advisory lock that lets only one first admin be made ("pain" in ASCII).
+const FIRST_ADMIN_LOCK: i64 = 0x7061_696e;
+
+/// painpath's store in a PostgreSQL database. Cheap to clone: clones share one connection pool.
+#[derive(Clone, Debug)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:5432/painpath`) and
+    /// brings its schema up to date. The database must exist; it is not created here, so that a
+    /// mistyped name is an error rather than a new, empty clinic. Several servers starting at
+    /// once is safe: sqlx takes an advisory lock while it migrates.
+    pub async fn connect(url: &str) -> StoreResult<PostgresStore> {
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect(url)
+            .await
+            .db()?;
+        MIGRATOR.run(&pool).await.map_err(failure::migration)?;
+        Ok(PostgresStore { pool })
+    }
+
+    async fn begin(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        self.pool.begin().await.db()
+    }
+}
+
+// ----- Facts and writes shared by several calls -----------------------------------------------
+
+/// Whether a live care-team link joins the actor to the patient; only looked up when the actor's
+/// standing can depend on it.
+async fn live_link(conn: &mut PgConnection, by: &Actor, patient: UserId) -> StoreResult<bool> {
+    if !rules::link_matters(by) {
+        return Ok(false);
+    }
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM care_links \
+         WHERE patient_id = $1 AND clinician_id = $2 AND revoked_at IS NULL)",
+    )
+    .bind(patient.0)
+    .bind(by.user.0)
+    .fetch_one(conn)
+    .await
+    .db()
+}
+
+async fn write_audit(conn: &mut PgConnection, by: &Actor, audit: Option<Audit>) -> StoreResult<()> {
+    let Some(audit) = audit else {
+        return Ok(());
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO audit (at, actor_id, actor_role, action, subject_id) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(millis(rows::now()))
+    .bind(by.user.0)
+    .bind(by.role.code())
+    .bind(audit.action)
+    .bind(audit.subject.map(|s| s.0))
+    .fetch_one(&mut *conn)
+    .await
+    .db()?;
+    let patients: BTreeSet<UserId> = audit.patients.into_iter().collect();
+    for patient in patients {
+        sqlx::query("INSERT INTO audit_patients (audit_id, patient_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(patient.0)
+            .execute(&mut *conn)
+            .await
+            .db()?;
+    }
+    Ok(())
+}
+
+async fn account_row(conn: &mut PgConnection, id: UserId) -> StoreResult<Option<AccountRow>> {
+    sqlx::query_as(
+        "SELECT id, username, display_name, role, active, created_at FROM accounts WHERE id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await
+    .db()
+}
+
+/// An account's role, or `NotFound` when there is no such account.
+async fn role_of(conn: &mut PgConnection, id: UserId) -> StoreResult<Role> {
+    let row = account_row(conn, id).await?.ok_or(StoreError::NotFound)?;
+    rows::role(&row.role)
+}
+
+async fn insert_account(
+    conn: &mut PgConnection,
+    new: &NewAccount,
+    role: Role,
+) -> StoreResult<UserId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (username, display_name, role, password_hash, active, created_at) \
+         VALUES ($1, $2, $3, $4, TRUE, $5) RETURNING id",
+    )
+    .bind(new.username.as_str())
+    .bind(&new.display_name)
+    .bind(role.code())
+    .bind(&new.password_hash)
+    .bind(millis(rows::now()))
+    .fetch_one(conn)
+    .await
+    .conflict("username")?;
+    Ok(UserId(id))
+}
+
+async fn end_sessions_of(conn: &mut PgConnection, user: UserId) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.0)
+        .execute(conn)
+        .await
+        .db()?;
+    Ok(())
+}
+
+async fn link_row(conn: &mut PgConnection, token_hash: &str) -> StoreResult<Option<LinkRow>> {
+    sqlx::query_as(
+        "SELECT purpose, subject_id, created_by, created_at, expires_at, used_at \
+         FROM one_time_links WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await
+    .db()
+}
+
+/// Marks a link used, unless another call got there first; `LinkUsed` then.
+async fn claim_link(conn: &mut PgConnection, token_hash: &str, now: Timestamp) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE one_time_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+    )
+    .bind(millis(now))
+    .bind(token_hash)
+    .execute(conn)
+    .await
+    .db()?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::LinkUsed)
+    }
+}
+
+/// One patient's check-ins from `from` to `to` inclusive, oldest first, with their children.
+async fn load_check_ins(
+    conn: &mut PgConnection,
+    patient: UserId,
+    from: Date,
+    to: Date,
+) -> StoreResult<Vec<CheckIn>> {
+    let (from, to) = (rows::date_text(from), rows::date_text(to));
+    let days: Vec<CheckInRow> = sqlx::query_as(
+        "SELECT id, day, pain, fatigue, fog, sleep_quality, sleep_tenths, bed_time, wake_time, \
+         mood, stress, sensitivity, activity_minutes, flare, note \
+         FROM check_ins WHERE patient_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day",
+    )
+    .bind(patient.0)
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    if days.is_empty() {
+        return Ok(Vec::new());
+    }
+    let regions = sqlx::query_as(
+        "SELECT x.check_in_id, x.region FROM check_in_regions x \
+         JOIN check_ins c ON c.id = x.check_in_id \
+         WHERE c.patient_id = $1 AND c.day BETWEEN $2 AND $3",
+    )
+    .bind(patient.0)
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    let sensitivities = sqlx::query_as(
+        "SELECT x.check_in_id, x.sensitivity FROM check_in_sensitivities x \
+         JOIN check_ins c ON c.id = x.check_in_id \
+         WHERE c.patient_id = $1 AND c.day BETWEEN $2 AND $3",
+    )
+    .bind(patient.0)
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    let factors = sqlx::query_as(
+        "SELECT x.check_in_id, x.factor FROM check_in_factors x \
+         JOIN check_ins c ON c.id = x.check_in_id \
+         WHERE c.patient_id = $1 AND c.day BETWEEN $2 AND $3",
+    )
+    .bind(patient.0)
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    let done = sqlx::query_as(
+        "SELECT x.check_in_id, x.period_id, x.amount FROM check_in_done x \
+         JOIN check_ins c ON c.id = x.check_in_id \
+         WHERE c.patient_id = $1 AND c.day BETWEEN $2 AND $3 \
+         ORDER BY x.check_in_id, x.position",
+    )
+    .bind(patient.0)
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    rows::assemble(
+        days,
+        CheckInChildren {
+            regions,
+            sensitivities,
+            factors,
+            done,
+        },
+    )
+}
+
+/// Reads audit entries (joined with their patients) for the given filter, newest first.
+async fn audit_entries(
+    conn: &mut PgConnection,
+    query: sqlx::query::QueryAs<'static, Postgres, AuditRow, sqlx::postgres::PgArguments>,
+) -> StoreResult<Vec<AuditEntry>> {
+    let rows: Vec<AuditRow> = query.fetch_all(conn).await.db()?;
+    rows::fold_audit(rows)
+}
+
+#[async_trait::async_trait]
+impl Store for PostgresStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.db()?;
+        Ok(())
+    }
+
+    // ----- Accounts -----------------------------------------------------------------------
+
+    async fn count_accounts(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+            .fetch_one(&self.pool)
+            .await
+            .db()?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn create_account(&self, by: Option<&Actor>, new: &NewAccount) -> StoreResult<UserId> {
+        if let Some(by) = by {
+            rules::admin_only(by)?;
+        }
+        let mut tx = self.begin().await?;
+        let id = insert_account(&mut tx, new, new.role).await?;
+        if let Some(by) = by {
+            let audit = Audit::of_account("account.create", id, new.role);
+            write_audit(&mut tx, by, Some(audit)).await?;
+        }
+        tx.commit().await.db()?;
+        Ok(id)
+    }
+
+    async fn credentials(&self, username: &Username) -> StoreResult<Option<Credentials>> {
+        let row: Option<CredentialsRow> = sqlx::query_as(
+            "SELECT id, username, display_name, role, active, created_at, password_hash \
+             FROM accounts WHERE username = $1",
+        )
+        .bind(username.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .db()?;
+        row.map(|r| {
+            Ok(Credentials {
+                account: r.account.into_account()?,
+                password_hash: r.password_hash,
+            })
+        })
+        .transpose()
+    }
+
+    async fn account(&self, by: &Actor, id: UserId) -> StoreResult<Account> {
+        let mut tx = self.begin().await?;
+        let row = account_row(&mut tx, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let role = rows::role(&row.role)?;
+        let live = live_link(&mut tx, by, id).await?;
+        let audit = rules::read_account(by, id, role, live)?;
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()?;
+        row.into_account()
+    }
+
+    async fn accounts(&self, by: &Actor) -> StoreResult<Vec<Account>> {
+        rules::admin_only(by)?;
+        let rows: Vec<AccountRow> = sqlx::query_as(
+            "SELECT id, username, display_name, role, active, created_at FROM accounts ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        rows.into_iter().map(AccountRow::into_account).collect()
+    }
+
+    async fn set_account_active(&self, by: &Actor, id: UserId, active: bool) -> StoreResult<()> {
+        rules::admin_only(by)?;
+        let mut tx = self.begin().await?;
+        let role = role_of(&mut tx, id).await?;
+        sqlx::query("UPDATE accounts SET active = $1 WHERE id = $2")
+            .bind(active)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        end_sessions_of(&mut tx, id).await?;
+        let action = if active {
+            "account.reactivate"
+        } else {
+            "account.deactivate"
+        };
+        write_audit(&mut tx, by, Some(Audit::of_account(action, id, role))).await?;
+        tx.commit().await.db()
+    }
+
+    async fn change_own_password(
+        &self,
+        by: &Actor,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(by.user.0)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        match keep_session {
+            Some(keep) => {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                    .bind(by.user.0)
+                    .bind(keep)
+                    .execute(&mut *tx)
+                    .await
+                    .db()?;
+            }
+            None => end_sessions_of(&mut tx, by.user).await?,
+        }
+        tx.commit().await.db()
+    }
+
+    // ----- One-time links -----------------------------------------------------------------
+
+    async fn create_link(
+        &self,
+        by: Option<&Actor>,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        expires_at: Timestamp,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let audit = match (by, purpose) {
+            (None, LinkPurpose::FirstAdmin) => None,
+            // The command line (`painpath user add`) is trusted as `create_account` trusts it,
+            // but the account the link names must still be what the link says it is.
+            (None, LinkPurpose::PasswordReset { user }) => {
+                role_of(&mut tx, user).await?;
+                None
+            }
+            (None, LinkPurpose::PatientInvitation { clinician }) => {
+                if role_of(&mut tx, clinician).await? != Role::Clinician {
+                    return Err(StoreError::NotFound);
+                }
+                None
+            }
+            (Some(_), LinkPurpose::FirstAdmin) => return Err(StoreError::Forbidden),
+            (Some(by), LinkPurpose::PatientInvitation { clinician }) => {
+                if by.role != Role::Clinician || by.user != clinician {
+                    return Err(StoreError::Forbidden);
+                }
+                Some(Audit {
+                    action: "link.create",
+                    patients: Vec::new(),
+                    subject: None,
+                })
+            }
+            (Some(by), LinkPurpose::PasswordReset { user }) => match by.role {
+                Role::Admin => {
+                    let role = role_of(&mut tx, user).await?;
+                    Some(Audit::of_account("link.create", user, role))
+                }
+                Role::Clinician => {
+                    // A clinician resets only their own patients' passwords; a live link proves it.
+                    if !live_link(&mut tx, by, user).await? {
+                        return Err(StoreError::NotFound);
+                    }
+                    Some(Audit::of_account("link.create", user, Role::Patient))
+                }
+                Role::Patient => return Err(StoreError::Forbidden),
+            },
+        };
+        let (kind, subject) = rows::purpose_columns(purpose);
+        sqlx::query(
+            "INSERT INTO one_time_links \
+             (token_hash, purpose, subject_id, created_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(kind)
+        .bind(subject)
+        .bind(by.map(|b| b.user.0))
+        .bind(millis(rows::now()))
+        .bind(millis(expires_at))
+        .execute(&mut *tx)
+        .await
+        .conflict("token")?;
+        if let Some(by) = by {
+            write_audit(&mut tx, by, audit).await?;
+        }
+        tx.commit().await.db()
+    }
+
+    async fn link(&self, token_hash: &str) -> StoreResult<Option<OneTimeLink>> {
+        let mut conn = self.pool.acquire().await.db()?;
+        link_row(&mut conn, token_hash)
+            .await?
+            .map(LinkRow::into_link)
+            .transpose()
+    }
+
+    async fn redeem_account_link(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        new: &NewAccount,
+    ) -> StoreResult<UserId> {
+        let mut tx = self.begin().await?;
+        let link = link_row(&mut tx, token_hash)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let purpose = link.purpose()?;
+        // The link decides the role, whatever `new.role` says, so that an invitation can never
+        // be turned into a staff account.
+        let role = match purpose {
+            LinkPurpose::FirstAdmin => Role::Admin,
+            LinkPurpose::PatientInvitation { .. } => Role::Patient,
+            LinkPurpose::PasswordReset { .. } => return Err(StoreError::NotFound),
+        };
+        if !link.is_live(now) {
+            return Err(StoreError::LinkUsed);
+        }
+        match purpose {
+            LinkPurpose::FirstAdmin => {
+                // Two first-admin links redeemed at once would each see no admin under READ
+                // COMMITTED; this lock, held until commit, makes the second wait and then see
+                // the first's admin. (SQLite's write lock already does this.)
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(FIRST_ADMIN_LOCK)
+                    .execute(&mut *tx)
+                    .await
+                    .db()?;
+                let admin_exists: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM accounts WHERE role = 'admin')",
+                )
+                .fetch_one(&mut *tx)
+                .await
+                .db()?;
+                if admin_exists {
+                    return Err(StoreError::LinkUsed);
+                }
+            }
+            LinkPurpose::PatientInvitation { clinician } => {
+                // An invitation from a clinician who has since left lapses with their account.
+                let inviter = account_row(&mut tx, clinician).await?;
+                if !inviter.is_some_and(|a| a.active && a.role == Role::Clinician.code()) {
+                    return Err(StoreError::LinkUsed);
+                }
+            }
+            LinkPurpose::PasswordReset { .. } => {}
+        }
+        claim_link(&mut tx, token_hash, now).await?;
+        // A taken username fails here and the whole transaction, the claim included, rolls back.
+        let id = insert_account(&mut tx, new, role).await?;
+        if let LinkPurpose::PatientInvitation { clinician } = purpose {
+            sqlx::query(
+                "INSERT INTO care_links (patient_id, clinician_id, granted_by, granted_at) \
+                 VALUES ($1, $2, $2, $3)",
+            )
+            .bind(id.0)
+            .bind(clinician.0)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await
+            .conflict("care_link")?;
+        }
+        tx.commit().await.db()?;
+        Ok(id)
+    }
+
+    async fn redeem_password_reset(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        password_hash: &str,
+    ) -> StoreResult<UserId> {
+        let mut tx = self.begin().await?;
+        let link = link_row(&mut tx, token_hash)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let LinkPurpose::PasswordReset { user } = link.purpose()? else {
+            return Err(StoreError::NotFound);
+        };
+        if !link.is_live(now) {
+            return Err(StoreError::LinkUsed);
+        }
+        claim_link(&mut tx, token_hash, now).await?;
+        let done = sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        end_sessions_of(&mut tx, user).await?;
+        tx.commit().await.db()?;
+        Ok(user)
+    }
+
+    // ----- Sessions, sign-in attempts, API tokens -----------------------------------------
+
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions \
+             (token_hash, user_id, created_at, expires_at, idle_seconds, last_seen_at, csrf_token) \
+             VALUES ($1, $2, $3, $4, $5, $3, $6)",
+        )
+        .bind(&session.token_hash)
+        .bind(session.user.0)
+        .bind(millis(session.created_at))
+        .bind(millis(session.expires_at))
+        .bind(session.idle_seconds)
+        .bind(&session.csrf_token)
+        .execute(&self.pool)
+        .await
+        .conflict("session")?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<Session>> {
+        let mut tx = self.begin().await?;
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT s.expires_at, s.idle_seconds, s.last_seen_at, s.csrf_token, \
+             a.id, a.username, a.display_name, a.role, a.active, a.created_at \
+             FROM sessions s JOIN accounts a ON a.id = s.user_id WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        if !row.is_live(now) {
+            // A dead session is never coming back; removing it keeps the table small.
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+            tx.commit().await.db()?;
+            return Ok(None);
+        }
+        // Never moves backwards, should requests arrive out of order.
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = \
+             CASE WHEN last_seen_at < $1 THEN $1 ELSE last_seen_at END \
+             WHERE token_hash = $2",
+        )
+        .bind(millis(now))
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        tx.commit().await.db()?;
+        Ok(Some(Session {
+            account: row.account.into_account()?,
+            csrf_token: row.csrf_token,
+            expires_at: rows::instant(row.expires_at)?,
+        }))
+    }
+
+    async fn end_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .db()?;
+        Ok(())
+    }
+
+    async fn failed_sign_ins(&self, keys: &[&str], since: Timestamp) -> StoreResult<Vec<u32>> {
+        let mut conn = self.pool.acquire().await.db()?;
+        let mut counts = Vec::with_capacity(keys.len());
+        for key in keys {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM sign_in_failures WHERE attempt_key = $1 AND at >= $2",
+            )
+            .bind(*key)
+            .bind(millis(since))
+            .fetch_one(&mut *conn)
+            .await
+            .db()?;
+            counts.push(u32::try_from(n).unwrap_or(u32::MAX));
+        }
+        Ok(counts)
+    }
+
+    async fn record_failed_sign_in(&self, keys: &[&str], at: Timestamp) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        for key in keys {
+            sqlx::query("INSERT INTO sign_in_failures (attempt_key, at) VALUES ($1, $2)")
+                .bind(*key)
+                .bind(millis(at))
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        tx.commit().await.db()
+    }
+
+    async fn clear_failed_sign_ins(&self, key: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sign_in_failures WHERE attempt_key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .db()?;
+        Ok(())
+    }
+
+    async fn create_api_token(
+        &self,
+        by: &Actor,
+        token_hash: &str,
+        name: &str,
+        expires_at: Option<Timestamp>,
+    ) -> StoreResult<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO api_tokens (user_id, token_hash, name, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(by.user.0)
+        .bind(token_hash)
+        .bind(name)
+        .bind(millis(rows::now()))
+        .bind(expires_at.map(millis))
+        .fetch_one(&self.pool)
+        .await
+        .conflict("token")
+    }
+
+    async fn api_token_account(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<Account>> {
+        let mut tx = self.begin().await?;
+        let row: Option<ApiTokenAccountRow> = sqlx::query_as(
+            "SELECT t.expires_at AS token_expires_at, t.revoked_at AS token_revoked_at, \
+             a.id, a.username, a.display_name, a.role, a.active, a.created_at \
+             FROM api_tokens t JOIN accounts a ON a.id = t.user_id WHERE t.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?;
+        let Some(row) = row.filter(|r| r.is_live(now)) else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "UPDATE api_tokens SET last_used_at = \
+             CASE WHEN last_used_at IS NULL OR last_used_at < $1 THEN $1 ELSE last_used_at END \
+             WHERE token_hash = $2",
+        )
+        .bind(millis(now))
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        tx.commit().await.db()?;
+        row.account.into_account().map(Some)
+    }
+
+    async fn api_tokens(&self, by: &Actor) -> StoreResult<Vec<ApiToken>> {
+        let rows: Vec<ApiTokenRow> = sqlx::query_as(
+            "SELECT id, name, created_at, expires_at, revoked_at, last_used_at \
+             FROM api_tokens WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(by.user.0)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        rows.into_iter().map(ApiTokenRow::into_token).collect()
+    }
+
+    async fn revoke_api_token(&self, by: &Actor, id: i64, at: Timestamp) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) \
+             WHERE id = $2 AND user_id = $3",
+        )
+        .bind(millis(at))
+        .bind(id)
+        .bind(by.user.0)
+        .execute(&self.pool)
+        .await
+        .db()?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    // ----- Care team ----------------------------------------------------------------------
+
+    async fn link_care_team(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        clinician: UserId,
+    ) -> StoreResult<i64> {
+        rules::admin_only(by)?;
+        let mut tx = self.begin().await?;
+        if role_of(&mut tx, patient).await? != Role::Patient
+            || role_of(&mut tx, clinician).await? != Role::Clinician
+        {
+            return Err(StoreError::NotFound);
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO care_links (patient_id, clinician_id, granted_by, granted_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(patient.0)
+        .bind(clinician.0)
+        .bind(by.user.0)
+        .bind(millis(rows::now()))
+        .fetch_one(&mut *tx)
+        .await
+        .conflict("care_link")?;
+        let audit = Audit::of_patient("care_link.create", patient).about(clinician);
+        write_audit(&mut tx, by, Some(audit)).await?;
+        tx.commit().await.db()?;
+        Ok(id)
+    }
+
+    async fn care_links(&self, by: &Actor, patient: UserId) -> StoreResult<Vec<CareLink>> {
+        let mut tx = self.begin().await?;
+        let audit = match by.role {
+            Role::Patient if by.user == patient => None,
+            // An admin manages links (design.md 3), so may list them to revoke one.
+            Role::Admin => {
+                if role_of(&mut tx, patient).await? != Role::Patient {
+                    return Err(StoreError::NotFound);
+                }
+                Some(Audit::of_patient("care_links.read", patient))
+            }
+            _ => return Err(StoreError::NotFound),
+        };
+        let rows: Vec<CareLinkRow> = sqlx::query_as(
+            "SELECT l.id, l.patient_id, p.display_name AS patient_name, l.clinician_id, \
+             c.display_name AS clinician_name, l.granted_by, l.granted_at, l.revoked_at \
+             FROM care_links l \
+             JOIN accounts p ON p.id = l.patient_id \
+             JOIN accounts c ON c.id = l.clinician_id \
+             WHERE l.patient_id = $1 ORDER BY l.id",
+        )
+        .bind(patient.0)
+        .fetch_all(&mut *tx)
+        .await
+        .db()?;
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()?;
+        rows.into_iter().map(CareLinkRow::into_link).collect()
+    }
+
+    async fn revoke_care_link(&self, by: &Actor, link: i64, at: Timestamp) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let found: Option<(i64, i64)> =
+            sqlx::query_as("SELECT patient_id, clinician_id FROM care_links WHERE id = $1")
+                .bind(link)
+                .fetch_optional(&mut *tx)
+                .await
+                .db()?;
+        let Some((patient, clinician)) = found else {
+            return Err(StoreError::NotFound);
+        };
+        let (patient, clinician) = (UserId(patient), UserId(clinician));
+        let own = by.role == Role::Patient && by.user == patient;
+        if !own && by.role != Role::Admin {
+            return Err(StoreError::NotFound);
+        }
+        let done = sqlx::query(
+            "UPDATE care_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(millis(at))
+        .bind(link)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        // Revoking twice changes nothing, so only the first revocation is audited.
+        if done.rows_affected() == 1 && !own {
+            let audit = Audit::of_patient("care_link.revoke", patient).about(clinician);
+            write_audit(&mut tx, by, Some(audit)).await?;
+        }
+        tx.commit().await.db()
+    }
+
+    async fn my_patients(&self, by: &Actor) -> StoreResult<Vec<PatientSummary>> {
+        if by.role != Role::Clinician {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.begin().await?;
+        let rows: Vec<PatientSummaryRow> = sqlx::query_as(
+            "SELECT a.id, a.display_name, d.date_of_birth, \
+             (SELECT MAX(c.day) FROM check_ins c WHERE c.patient_id = a.id) AS last_check_in \
+             FROM care_links l \
+             JOIN accounts a ON a.id = l.patient_id \
+             LEFT JOIN patient_details d ON d.patient_id = a.id \
+             WHERE l.clinician_id = $1 AND l.revoked_at IS NULL \
+             ORDER BY a.display_name, a.id",
+        )
+        .bind(by.user.0)
+        .fetch_all(&mut *tx)
+        .await
+        .db()?;
+        let audit = Audit {
+            action: "patients.list",
+            patients: rows.iter().map(|r| UserId(r.id)).collect(),
+            subject: None,
+        };
+        write_audit(&mut tx, by, Some(audit)).await?;
+        tx.commit().await.db()?;
+        rows.into_iter()
+            .map(PatientSummaryRow::into_summary)
+            .collect()
+    }
+
+    // ----- Patient details and preferences ------------------------------------------------
+
+    async fn patient_details(&self, by: &Actor, patient: UserId) -> StoreResult<PatientDetails> {
+        let mut tx = self.begin().await?;
+        let live = live_link(&mut tx, by, patient).await?;
+        let audit = rules::read_record(by, patient, live, "details.read")?;
+        let row: Option<DetailsRow> = sqlx::query_as(
+            "SELECT date_of_birth, nation, health_number, gp_practice_name, gp_practice_address \
+             FROM patient_details WHERE patient_id = $1",
+        )
+        .bind(patient.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?;
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()?;
+        row.map_or_else(|| Ok(PatientDetails::default()), DetailsRow::into_details)
+    }
+
+    async fn save_patient_details(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        details: &PatientDetails,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let live = live_link(&mut tx, by, patient).await?;
+        let audit = rules::change_details(by, patient, live)?;
+        let d = DetailsColumns::of(details);
+        sqlx::query(
+            "INSERT INTO patient_details (patient_id, date_of_birth, nation, health_number, \
+             gp_practice_name, gp_practice_address, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (patient_id) DO UPDATE SET \
+             date_of_birth = excluded.date_of_birth, nation = excluded.nation, \
+             health_number = excluded.health_number, gp_practice_name = excluded.gp_practice_name, \
+             gp_practice_address = excluded.gp_practice_address, updated_at = excluded.updated_at",
+        )
+        .bind(patient.0)
+        .bind(d.date_of_birth)
+        .bind(d.nation)
+        .bind(d.health_number)
+        .bind(d.gp_practice_name)
+        .bind(d.gp_practice_address)
+        .bind(millis(rows::now()))
+        .execute(&mut *tx)
+        .await
+        .conflict("details")?;
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()
+    }
+
+    async fn preferences(&self, by: &Actor) -> StoreResult<Preferences> {
+        let row: Option<(bool, bool)> =
+            sqlx::query_as("SELECT low_glare, large_text FROM preferences WHERE user_id = $1")
+                .bind(by.user.0)
+                .fetch_optional(&self.pool)
+                .await
+                .db()?;
+        Ok(row
+            .map(|(low_glare, large_text)| Preferences {
+                low_glare,
+                large_text,
+            })
+            .unwrap_or_default())
+    }
+
+    async fn save_preferences(&self, by: &Actor, preferences: Preferences) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO preferences (user_id, low_glare, large_text) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET \
+             low_glare = excluded.low_glare, large_text = excluded.large_text",
+        )
+        .bind(by.user.0)
+        .bind(preferences.low_glare)
+        .bind(preferences.large_text)
+        .execute(&self.pool)
+        .await
+        .db()?;
+        Ok(())
+    }
+
+    // ----- Diary --------------------------------------------------------------------------
+
+    async fn save_check_in(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        check_in: &CheckIn,
+    ) -> StoreResult<Saved> {
+        let mut tx = self.begin().await?;
+        let live = live_link(&mut tx, by, patient).await?;
+        let audit = rules::write_diary(by, patient, live, "check_in.save")?;
+        if !check_in.done_today.is_empty() {
+            let own: Vec<i64> =
+                sqlx::query_scalar("SELECT id FROM treatment_periods WHERE patient_id = $1")
+                    .bind(patient.0)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .db()?;
+            // Someone else's period is answered as missing, so its existence is not confirmed.
+            if check_in
+                .done_today
+                .iter()
+                .any(|d| !own.contains(&d.period.0))
+            {
+                return Err(StoreError::NotFound);
+            }
+        }
+        let c = CheckInColumns::of(check_in);
+        let existed: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM check_ins WHERE patient_id = $1 AND day = $2)",
+        )
+        .bind(patient.0)
+        .bind(&c.day)
+        .fetch_one(&mut *tx)
+        .await
+        .db()?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO check_ins (patient_id, day, pain, fatigue, fog, sleep_quality, \
+             sleep_tenths, bed_time, wake_time, mood, stress, sensitivity, activity_minutes, \
+             flare, note, saved_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             ON CONFLICT (patient_id, day) DO UPDATE SET \
+             pain = excluded.pain, fatigue = excluded.fatigue, fog = excluded.fog, \
+             sleep_quality = excluded.sleep_quality, sleep_tenths = excluded.sleep_tenths, \
+             bed_time = excluded.bed_time, wake_time = excluded.wake_time, \
+             mood = excluded.mood, stress = excluded.stress, sensitivity = excluded.sensitivity, \
+             activity_minutes = excluded.activity_minutes, flare = excluded.flare, \
+             note = excluded.note, saved_at = excluded.saved_at \
+             RETURNING id",
+        )
+        .bind(patient.0)
+        .bind(&c.day)
+        .bind(c.pain)
+        .bind(c.fatigue)
+        .bind(c.fog)
+        .bind(c.sleep_quality)
+        .bind(c.sleep_tenths)
+        .bind(c.bed_time)
+        .bind(c.wake_time)
+        .bind(c.mood)
+        .bind(c.stress)
+        .bind(c.sensitivity)
+        .bind(c.activity_minutes)
+        .bind(c.flare)
+        .bind(c.note)
+        .bind(millis(rows::now()))
+        .fetch_one(&mut *tx)
+        .await
+        .conflict("check_in")?;
+        // The day's lists are replaced whole, together with the day row.
+        for table in [
+            "DELETE FROM check_in_regions WHERE check_in_id = $1",
+            "DELETE FROM check_in_sensitivities WHERE check_in_id = $1",
+            "DELETE FROM check_in_factors WHERE check_in_id = $1",
+            "DELETE FROM check_in_done WHERE check_in_id = $1",
+        ] {
+            sqlx::query(table).bind(id).execute(&mut *tx).await.db()?;
+        }
+        for region in &check_in.pain_regions {
+            sqlx::query("INSERT INTO check_in_regions (check_in_id, region) VALUES ($1, $2)")
+                .bind(id)
+                .bind(region.code())
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        for sensitivity in &check_in.sensitivities {
+            sqlx::query(
+                "INSERT INTO check_in_sensitivities (check_in_id, sensitivity) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(sensitivity.code())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        }
+        for factor in &check_in.factors {
+            sqlx::query("INSERT INTO check_in_factors (check_in_id, factor) VALUES ($1, $2)")
+                .bind(id)
+                .bind(factor.as_str())
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        for (position, done) in (0_i64..).zip(&check_in.done_today) {
+            sqlx::query(
+                "INSERT INTO check_in_done (check_in_id, position, period_id, amount) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(position)
+            .bind(done.period.0)
+            .bind(done.amount.as_deref())
+            .execute(&mut *tx)
+            .await
+            .conflict("done_today")?;
+        }
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()?;
+        Ok(if existed {
+            Saved::Replaced
+        } else {
+            Saved::Created
+        })
+    }
+
+    async fn check_in(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        date: Date,
+    ) -> StoreResult<Option<CheckIn>> {
+        let mut tx = self.begin().await?;
+        let live = live_link(&mut tx, by, patient).await?;
+        let audit = rules::read_record(by, patient, live, "check_in.read")?;
+        let found = load_check_ins(&mut tx, patient, date, date).await?;
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()?;
+        Ok(found.into_iter().next())
+    }
+
+    async fn diary(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<CheckIn>> {
+        let mut tx = self.begin().await?;
+        let live = live_link(&mut tx, by, patient).await?;
+        let audit = rules::read_record(by, patient, live, "diary.read")?;
+        let days = load_check_ins(&mut tx, patient, from, to).await?;
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()?;
+        Ok(days)
+    }
+
+    async fn delete_check_in(&self, by: &Actor, patient: UserId, date: Date) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let live = live_link(&mut tx, by, patient).await?;
+        let audit = rules::write_diary(by, patient, live, "check_in.delete")?;
+        // The day's lists go with it (ON DELETE CASCADE).
+        let done = sqlx::query("DELETE FROM check_ins WHERE patient_id = $1 AND day = $2")
+            .bind(patient.0)
+            .bind(rows::date_text(date))
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()
+    }
+
+    // ----- Treatment periods --------------------------------------------------------------
+
+    async fn treatment_periods(
+        &self,
+        by: &Actor,
+        patient: UserId,
+    ) -> StoreResult<Vec<TreatmentPeriod>> {
+        let mut tx = self.begin().await?;
+        let live = live_link(&mut tx, by, patient).await?;
+        let audit = rules::read_record(by, patient, live, "periods.read")?;
+        let rows: Vec<PeriodRow> = sqlx::query_as(
+            "SELECT id, patient_id, treatment_code, medication_class, name, start_date, end_date, \
+             outcome, recorded_by, source FROM treatment_periods WHERE patient_id = $1 \
+             ORDER BY CASE WHEN end_date IS NULL THEN 0 ELSE 1 END, start_date DESC, id DESC",
+        )
+        .bind(patient.0)
+        .fetch_all(&mut *tx)
+        .await
+        .db()?;
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()?;
+        rows.into_iter().map(PeriodRow::into_period).collect()
+    }
+
+    async fn add_treatment_period(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        period: &NewPeriod,
+        source: PeriodSource,
+    ) -> StoreResult<PeriodId> {
+        let mut tx = self.begin().await?;
+        let live = live_link(&mut tx, by, patient).await?;
+        let audit = rules::record_treatment(by, patient, live, Some(source), "period.add")?;
+        let (code, class) = rows::therapy_columns(&period.therapy);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO treatment_periods (patient_id, treatment_code, medication_class, name, \
+             start_date, end_date, outcome, recorded_by, source, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(patient.0)
+        .bind(code)
+        .bind(class)
+        .bind(&period.name)
+        .bind(rows::date_text(period.start))
+        .bind(period.end.map(rows::date_text))
+        .bind(period.outcome.map(PeriodOutcome::code))
+        .bind(by.user.0)
+        .bind(source.code())
+        .bind(millis(rows::now()))
+        .fetch_one(&mut *tx)
+        .await
+        .conflict("period")?;
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()?;
+        Ok(PeriodId(id))
+    }
+
+    async fn end_treatment_period(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        period: PeriodId,
+        end: Date,
+        outcome: PeriodOutcome,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let live = live_link(&mut tx, by, patient).await?;
+        let audit = rules::record_treatment(by, patient, live, None, "period.end")?;
+        let found: Option<(Option<String>,)> = sqlx::query_as(
+            "SELECT end_date FROM treatment_periods WHERE id = $1 AND patient_id = $2",
+        )
+        .bind(period.0)
+        .bind(patient.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?;
+        match found {
+            None => return Err(StoreError::NotFound),
+            Some((Some(_),)) => return Err(StoreError::Conflict("period_ended")),
+            Some((None,)) => {}
+        }
+        sqlx::query("UPDATE treatment_periods SET end_date = $1, outcome = $2 WHERE id = $3")
+            .bind(rows::date_text(end))
+            .bind(outcome.code())
+            .bind(period.0)
+            .execute(&mut *tx)
+            .await
+            .conflict("period")?;
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()
+    }
+
+    // ----- Audit --------------------------------------------------------------------------
+
+    async fn staff_audit(&self, by: &Actor, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        rules::admin_only(by)?;
+        let mut conn = self.pool.acquire().await.db()?;
+        let query = sqlx::query_as(
+            "SELECT a.id, a.at, a.actor_id, ac.display_name AS actor_name, a.actor_role, \
+             a.action, a.subject_id, ap.patient_id \
+             FROM (SELECT * FROM audit WHERE actor_role IN ('admin', 'clinician') \
+                   ORDER BY id DESC LIMIT $1) a \
+             JOIN accounts ac ON ac.id = a.actor_id \
+             LEFT JOIN audit_patients ap ON ap.audit_id = a.id \
+             ORDER BY a.id DESC, ap.patient_id",
+        )
+        .bind(i64::from(limit));
+        audit_entries(&mut conn, query).await
+    }
+
+    async fn audit_for_patient(&self, by: &Actor, patient: UserId) -> StoreResult<Vec<AuditEntry>> {
+        let mut tx = self.begin().await?;
+        let audit = match by.role {
+            Role::Patient if by.user == patient => None,
+            Role::Admin => {
+                if role_of(&mut tx, patient).await? != Role::Patient {
+                    return Err(StoreError::NotFound);
+                }
+                Some(Audit::of_patient("audit.read", patient))
+            }
+            _ => return Err(StoreError::NotFound),
+        };
+        let query = sqlx::query_as(
+            "SELECT a.id, a.at, a.actor_id, ac.display_name AS actor_name, a.actor_role, \
+             a.action, a.subject_id, ap.patient_id \
+             FROM audit a \
+             JOIN accounts ac ON ac.id = a.actor_id \
+             LEFT JOIN audit_patients ap ON ap.audit_id = a.id \
+             WHERE a.id IN (SELECT audit_id FROM audit_patients WHERE patient_id = $1) \
+             ORDER BY a.id DESC, ap.patient_id",
+        )
+        .bind(patient.0);
+        // Read before this read is itself recorded, so the list is what was there when asked.
+        let entries = audit_entries(&mut tx, query).await?;
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()?;
+        Ok(entries)
+    }
+}

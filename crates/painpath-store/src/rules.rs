@@ -1,0 +1,239 @@
+//! Who may make each call, and which audit entry it writes, shared by both backends.
+//!
+//! Each backend looks up the facts (is there a live care-team link?) in its own SQL, then asks
+//! these functions, which ask [`painpath_core::access`]. Keeping the decisions here rather than in
+//! each backend means the two cannot drift apart: SQLite and PostgreSQL refuse the same calls
+//! with the same errors and audit the same ones.
+//!
+//! Refusals about a person's record are [`StoreError::NotFound`], never `Forbidden`, so that a
+//! refusal does not confirm the record exists. `Forbidden` is kept for what a role may never do
+//! whoever the record belongs to (a patient listing accounts).
+
+use painpath_core::access::{self, Actor, Standing};
+use painpath_core::person::{Role, UserId};
+use painpath_core::treatment::PeriodSource;
+
+use crate::{StoreError, StoreResult};
+
+/// One audit entry to write in the same transaction as the access it records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Audit {
+    pub action: &'static str,
+    /// The patients whose records were touched.
+    pub patients: Vec<UserId>,
+    /// The account the action was about, for account actions.
+    pub subject: Option<UserId>,
+}
+
+impl Audit {
+    /// An access to one patient's record.
+    pub fn of_patient(action: &'static str, patient: UserId) -> Audit {
+        Audit {
+            action,
+            patients: vec![patient],
+            subject: None,
+        }
+    }
+
+    /// An action about an account; when the account is a patient's, it is their record too, so
+    /// it shows on their "who looked at my record" page.
+    pub fn of_account(action: &'static str, subject: UserId, subject_role: Role) -> Audit {
+        Audit {
+            action,
+            patients: if subject_role == Role::Patient {
+                vec![subject]
+            } else {
+                Vec::new()
+            },
+            subject: Some(subject),
+        }
+    }
+
+    pub fn about(mut self, subject: UserId) -> Audit {
+        self.subject = Some(subject);
+        self
+    }
+}
+
+/// Only a clinician's standing depends on a care-team link, so only then is it looked up.
+pub(crate) fn link_matters(by: &Actor) -> bool {
+    by.role == Role::Clinician
+}
+
+/// The audit entry an allowed access needs, if any: every access by someone other than the
+/// patient is audited (design.md 5).
+fn audit_if_needed(by: &Actor, patient: UserId, action: &'static str) -> Option<Audit> {
+    access::needs_audit(by, patient).then(|| Audit::of_patient(action, patient))
+}
+
+/// Reading a patient's health record: diary, check-ins, details, treatment periods.
+pub(crate) fn read_record(
+    by: &Actor,
+    patient: UserId,
+    live_link: bool,
+    action: &'static str,
+) -> StoreResult<Option<Audit>> {
+    let standing = access::standing(by, patient, live_link);
+    if !access::may_view_health_record(standing) {
+        return Err(StoreError::NotFound);
+    }
+    Ok(audit_if_needed(by, patient, action))
+}
+
+/// Changing a patient's details: the patient or their care team, the same people who may read
+/// them (design.md 4: letters and referrals need them kept up to date by either).
+pub(crate) fn change_details(
+    by: &Actor,
+    patient: UserId,
+    live_link: bool,
+) -> StoreResult<Option<Audit>> {
+    read_record(by, patient, live_link, "details.save")
+}
+
+/// Writing or deleting a diary day: only the patient.
+pub(crate) fn write_diary(
+    by: &Actor,
+    patient: UserId,
+    live_link: bool,
+    action: &'static str,
+) -> StoreResult<Option<Audit>> {
+    let standing = access::standing(by, patient, live_link);
+    if !access::may_write_diary(standing) {
+        return Err(StoreError::NotFound);
+    }
+    Ok(audit_if_needed(by, patient, action))
+}
+
+/// Recording a treatment period, checking that the source matches who records it: a patient
+/// records their own (`self`), their care team a clinician's or a course's.
+pub(crate) fn record_treatment(
+    by: &Actor,
+    patient: UserId,
+    live_link: bool,
+    source: Option<PeriodSource>,
+    action: &'static str,
+) -> StoreResult<Option<Audit>> {
+    let standing = access::standing(by, patient, live_link);
+    if !access::may_record_treatment(standing) {
+        return Err(StoreError::NotFound);
+    }
+    let source_fits = match (standing, source) {
+        (_, None) => true,
+        (Standing::Own, Some(s)) => s == PeriodSource::SelfReported,
+        (Standing::CareTeam, Some(s)) => s != PeriodSource::SelfReported,
+        (Standing::Unrelated, Some(_)) => false,
+    };
+    if !source_fits {
+        return Err(StoreError::Forbidden);
+    }
+    Ok(audit_if_needed(by, patient, action))
+}
+
+/// Calls for admins only (the account list, care-team links, the staff audit).
+pub(crate) fn admin_only(by: &Actor) -> StoreResult<()> {
+    if by.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden)
+    }
+}
+
+/// Reading one account: one's own freely; an admin any (audited); a clinician a patient on
+/// their care team (audited); nobody else, and a refusal does not confirm the account exists.
+pub(crate) fn read_account(
+    by: &Actor,
+    id: UserId,
+    id_role: Role,
+    live_link: bool,
+) -> StoreResult<Option<Audit>> {
+    if by.user == id {
+        return Ok(None);
+    }
+    let allowed = match by.role {
+        Role::Admin => true,
+        Role::Clinician => {
+            id_role == Role::Patient && access::standing(by, id, live_link) == Standing::CareTeam
+        }
+        Role::Patient => false,
+    };
+    if !allowed {
+        return Err(StoreError::NotFound);
+    }
+    Ok(Some(Audit::of_account("account.read", id, id_role)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATIENT: UserId = UserId(1);
+    const CLINICIAN: UserId = UserId(2);
+    const ADMIN: UserId = UserId(3);
+
+    fn actor(user: UserId, role: Role) -> Actor {
+        Actor { user, role }
+    }
+
+    #[test]
+    fn a_patient_reads_their_own_record_without_an_audit_entry() {
+        let by = actor(PATIENT, Role::Patient);
+        assert_eq!(
+            read_record(&by, PATIENT, false, "diary.read").unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_care_team_read_is_audited_and_an_admin_read_is_not_found() {
+        let by = actor(CLINICIAN, Role::Clinician);
+        assert_eq!(
+            read_record(&by, PATIENT, true, "diary.read").unwrap(),
+            Some(Audit::of_patient("diary.read", PATIENT))
+        );
+        let admin = actor(ADMIN, Role::Admin);
+        assert!(matches!(
+            read_record(&admin, PATIENT, true, "diary.read"),
+            Err(StoreError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn a_period_source_must_match_who_records_it() {
+        let patient = actor(PATIENT, Role::Patient);
+        let clinician = actor(CLINICIAN, Role::Clinician);
+        assert!(
+            record_treatment(
+                &patient,
+                PATIENT,
+                false,
+                Some(PeriodSource::SelfReported),
+                "x"
+            )
+            .is_ok()
+        );
+        assert!(matches!(
+            record_treatment(&patient, PATIENT, false, Some(PeriodSource::Clinician), "x"),
+            Err(StoreError::Forbidden)
+        ));
+        assert!(matches!(
+            record_treatment(
+                &clinician,
+                PATIENT,
+                true,
+                Some(PeriodSource::SelfReported),
+                "x"
+            ),
+            Err(StoreError::Forbidden)
+        ));
+        assert!(matches!(
+            record_treatment(
+                &clinician,
+                PATIENT,
+                false,
+                Some(PeriodSource::Clinician),
+                "x"
+            ),
+            Err(StoreError::NotFound)
+        ));
+    }
+}
