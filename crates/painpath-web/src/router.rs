@@ -167,9 +167,11 @@ pub fn app(state: AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
+        // Not "no-referrer": with that, browsers send `Origin: null` on form posts, and the
+        // origin check could no longer tell this site's forms from anyone else's.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+            HeaderValue::from_static("same-origin"),
         ))
         // Health data must not linger in shared caches or the back-forward cache of a shared computer.
         .layer(SetResponseHeaderLayer::if_not_present(

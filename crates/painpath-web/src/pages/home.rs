@@ -34,11 +34,19 @@ struct HomePage {
     today_done: bool,
     week: Vec<DayRow>,
     set_up: bool,
+    saved: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct HomeQuery {
+    saved: String,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     Extension(MaybeCaller(caller)): Extension<MaybeCaller>,
+    axum::extract::Query(q): axum::extract::Query<HomeQuery>,
 ) -> Result<Response, PageError> {
     let today = state.clock.today();
     let mut week = Vec::new();
@@ -65,6 +73,7 @@ pub async fn show(
         today_done,
         week,
         set_up,
+        saved: q.saved.parse::<Date>().map(crate::clock::uk_day).unwrap_or_default(),
     };
     render(&page)
 }
