@@ -14,12 +14,14 @@
 //! - [`diary`]: the daily check-in.
 //! - [`day`]: which diary day a person is logging, worked out from a local time.
 //! - [`crisis`]: the help-now signposts, by nation.
+//! - [`instruments`]: the questionnaires (ACR 2016, PHQ-9, GAD-7, FIQR) and how each is scored.
 
 pub mod access;
 pub mod body;
 pub mod crisis;
 pub mod day;
 pub mod diary;
+pub mod instruments;
 pub mod kb;
 pub mod person;
 pub mod problems;
