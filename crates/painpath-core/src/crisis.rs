@@ -26,6 +26,21 @@ pub fn help_now(kb: &Kb, nation: Option<Nation>) -> Vec<&Service> {
     uk_wide
 }
 
+/// The services to signpost for any sign of self-harm risk (PHQ-9 item 9 above 0, suicidal
+/// thoughts): Samaritans, then the nation's NHS mental health line, which is Lifeline in Northern
+/// Ireland (contracts/plan.md, `signposts[]`). With no nation given, England's (the contracts'
+/// default nation).
+pub fn self_harm_signposts(kb: &Kb, nation: Option<Nation>) -> Vec<&Service> {
+    let nation = nation.unwrap_or_default();
+    let line = if nation == Nation::NorthernIreland { "lifeline" } else { "nhs_111" };
+    let pick = |code: &str| {
+        kb.services()
+            .iter()
+            .find(|s| s.code == code && s.serves(nation))
+    };
+    ["samaritans", line].into_iter().filter_map(pick).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,7 +63,10 @@ mod tests {
             vec![],
             vec![
                 service("samaritans", vec![]),
-                service("nhs_111", vec![Nation::England, Nation::Wales, Nation::Scotland]),
+                service(
+                    "nhs_111",
+                    vec![Nation::England, Nation::Wales, Nation::Scotland],
+                ),
                 service("lifeline", vec![Nation::NorthernIreland]),
                 service("999", vec![]),
                 service("shout", vec![]),
@@ -86,6 +104,16 @@ mod tests {
         assert_eq!(
             codes(help_now(&kb, None)),
             ["999", "samaritans", "shout", "nhs_111", "lifeline"]
+        );
+    }
+
+    #[test]
+    fn self_harm_signposts_are_samaritans_then_the_nations_line() {
+        let kb = kb();
+        assert_eq!(codes(self_harm_signposts(&kb, None)), ["samaritans", "nhs_111"]);
+        assert_eq!(
+            codes(self_harm_signposts(&kb, Some(Nation::NorthernIreland))),
+            ["samaritans", "lifeline"]
         );
     }
 

@@ -9,6 +9,7 @@ pub mod account;
 pub mod diary;
 pub mod error;
 pub mod json;
+pub mod score;
 pub mod treatment;
 
 pub use error::{ErrorBody, FieldProblem};
