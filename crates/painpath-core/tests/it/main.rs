@@ -1,0 +1,3 @@
+//! Integration tests of the domain core: properties that must hold for every input.
+
+mod properties;
