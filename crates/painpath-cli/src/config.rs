@@ -44,8 +44,12 @@ pub fn web_config(file: &FileConfig) -> Result<painpath_web::Config, Failure> {
     }
     Ok(painpath_web::Config {
         public_url: public_url.map(|u| u.trim_end_matches('/').to_owned()),
-        clinic_name: env("PAINPATH_CLINIC_NAME").or_else(|| file.clinic_name.clone()).unwrap_or_default(),
-        clinic_address: env("PAINPATH_CLINIC_ADDRESS").or_else(|| file.clinic_address.clone()).unwrap_or_default(),
+        clinic_name: env("PAINPATH_CLINIC_NAME")
+            .or_else(|| file.clinic_name.clone())
+            .unwrap_or_default(),
+        clinic_address: env("PAINPATH_CLINIC_ADDRESS")
+            .or_else(|| file.clinic_address.clone())
+            .unwrap_or_default(),
     })
 }
 
@@ -68,8 +72,11 @@ pub async fn open_store(args: &StorageArgs, file: &FileConfig) -> Result<Arc<dyn
         .clone()
         .or_else(|| file.data.clone())
         .unwrap_or_else(|| PathBuf::from("painpath-data"));
-    let store = SqliteStore::open(&dir)
-        .await
-        .map_err(|e| Failure::Other(anyhow::anyhow!("opening the database in {}: {e}", dir.display())))?;
+    let store = SqliteStore::open(&dir).await.map_err(|e| {
+        Failure::Other(anyhow::anyhow!(
+            "opening the database in {}: {e}",
+            dir.display()
+        ))
+    })?;
     Ok(Arc::new(store))
 }

@@ -12,7 +12,10 @@ use jiff::civil::Date;
 use painpath_core::access::Actor;
 use painpath_core::diary::{CheckIn, CheckInContext, CheckInDraft};
 use painpath_core::person::{HealthNumber, Nation, PatientDetails, Role, UserId, Username};
-use painpath_core::treatment::{MedicationClass, NewPeriod, PeriodOutcome, PeriodSource, Therapy, TreatmentCode, TreatmentPeriod};
+use painpath_core::treatment::{
+    MedicationClass, NewPeriod, PeriodOutcome, PeriodSource, Therapy, TreatmentCode,
+    TreatmentPeriod,
+};
 use painpath_store::{NewAccount, Store};
 use painpath_web::auth;
 
@@ -24,9 +27,24 @@ pub struct Login {
     pub name: &'static str,
 }
 
-const ADMIN: Login = Login { role: Role::Admin, username: "admin", password: "demo-admin-password", name: "Morgan Reid (administrator)" };
-const CLINICIAN: Login = Login { role: Role::Clinician, username: "dr.okafor", password: "demo-clinician-password", name: "Dr Ada Okafor" };
-const CLINICIAN_2: Login = Login { role: Role::Clinician, username: "dr.lee", password: "demo-clinician-password", name: "Dr Chris Lee" };
+const ADMIN: Login = Login {
+    role: Role::Admin,
+    username: "admin",
+    password: "demo-admin-password",
+    name: "Morgan Reid (administrator)",
+};
+const CLINICIAN: Login = Login {
+    role: Role::Clinician,
+    username: "dr.okafor",
+    password: "demo-clinician-password",
+    name: "Dr Ada Okafor",
+};
+const CLINICIAN_2: Login = Login {
+    role: Role::Clinician,
+    username: "dr.lee",
+    password: "demo-clinician-password",
+    name: "Dr Chris Lee",
+};
 
 struct DemoPatient {
     login: Login,
@@ -50,7 +68,12 @@ struct DemoPatient {
 fn patients() -> Vec<DemoPatient> {
     vec![
         DemoPatient {
-            login: Login { role: Role::Patient, username: "alex", password: "demo-patient-password", name: "Alex Morgan" },
+            login: Login {
+                role: Role::Patient,
+                username: "alex",
+                password: "demo-patient-password",
+                name: "Alex Morgan",
+            },
             nation: Nation::England,
             born: Date::constant(1979, 3, 2),
             health_number: "9434765919",
@@ -64,7 +87,12 @@ fn patients() -> Vec<DemoPatient> {
             sleep_story: false,
         },
         DemoPatient {
-            login: Login { role: Role::Patient, username: "priya", password: "demo-patient-password", name: "Priya Shah" },
+            login: Login {
+                role: Role::Patient,
+                username: "priya",
+                password: "demo-patient-password",
+                name: "Priya Shah",
+            },
             nation: Nation::Scotland,
             born: Date::constant(1988, 9, 14),
             health_number: "0000000000",
@@ -78,7 +106,12 @@ fn patients() -> Vec<DemoPatient> {
             sleep_story: true,
         },
         DemoPatient {
-            login: Login { role: Role::Patient, username: "gareth", password: "demo-patient-password", name: "Gareth Evans" },
+            login: Login {
+                role: Role::Patient,
+                username: "gareth",
+                password: "demo-patient-password",
+                name: "Gareth Evans",
+            },
             nation: Nation::Wales,
             born: Date::constant(1966, 12, 1),
             health_number: "",
@@ -92,7 +125,12 @@ fn patients() -> Vec<DemoPatient> {
             sleep_story: false,
         },
         DemoPatient {
-            login: Login { role: Role::Patient, username: "siobhan", password: "demo-patient-password", name: "Siobhan Kelly" },
+            login: Login {
+                role: Role::Patient,
+                username: "siobhan",
+                password: "demo-patient-password",
+                name: "Siobhan Kelly",
+            },
             nation: Nation::NorthernIreland,
             born: Date::constant(1992, 5, 20),
             health_number: "",
@@ -137,16 +175,28 @@ pub async fn fill(store: &dyn Store, today: Date) -> anyhow::Result<Vec<Login>> 
         v
     };
     if store.count_accounts().await? > 0 {
-        let admin = Username::parse(ADMIN.username)?;
-        if store.credentials(&admin).await?.is_some() {
+        // The demo is there already only if every demo account is: a real installation that
+        // happens to call its administrator "admin" must not be mistaken for a demo.
+        let mut all_there = true;
+        for login in logins() {
+            let name = Username::parse(login.username)?;
+            let found = store.credentials(&name).await?;
+            all_there &= found.is_some_and(|c| c.account.role == login.role);
+        }
+        if all_there {
             return Ok(logins());
         }
-        anyhow::bail!("the data folder already holds accounts, so demonstration data was not added; use an empty --data folder with --demo");
+        anyhow::bail!(
+            "the data folder already holds accounts, so demonstration data was not added; use an empty --data folder with --demo"
+        );
     }
     let admin = create(store, &ADMIN).await?;
     let clinician = create(store, &CLINICIAN).await?;
     let clinician_2 = create(store, &CLINICIAN_2).await?;
-    let admin_actor = Actor { user: admin, role: Role::Admin };
+    let admin_actor = Actor {
+        user: admin,
+        role: Role::Admin,
+    };
     for (i, p) in patients().into_iter().enumerate() {
         let id = create(store, &p.login).await?;
         // The last patient is on another clinician's caseload, to show that care teams are separate.
@@ -174,7 +224,14 @@ async fn create(store: &dyn Store, login: &Login) -> anyhow::Result<UserId> {
         .await?)
 }
 
-fn period(therapy: Therapy, name: &str, start: Date, end: Option<Date>, outcome: Option<PeriodOutcome>, today: Date) -> anyhow::Result<NewPeriod> {
+fn period(
+    therapy: Therapy,
+    name: &str,
+    start: Date,
+    end: Option<Date>,
+    outcome: Option<PeriodOutcome>,
+    today: Date,
+) -> anyhow::Result<NewPeriod> {
     NewPeriod::parse(therapy, name, start, end, outcome, today).map_err(|p| anyhow::anyhow!("{p}"))
 }
 
@@ -182,8 +239,16 @@ fn code(c: &str) -> anyhow::Result<Therapy> {
     Ok(Therapy::Treatment(TreatmentCode::parse(c)?))
 }
 
-async fn fill_patient(store: &dyn Store, p: &DemoPatient, id: UserId, today: Date) -> anyhow::Result<()> {
-    let me = Actor { user: id, role: Role::Patient };
+async fn fill_patient(
+    store: &dyn Store,
+    p: &DemoPatient,
+    id: UserId,
+    today: Date,
+) -> anyhow::Result<()> {
+    let me = Actor {
+        user: id,
+        role: Role::Patient,
+    };
     let details = PatientDetails {
         date_of_birth: Some(p.born),
         nation: p.nation,
@@ -202,21 +267,65 @@ async fn fill_patient(store: &dyn Store, p: &DemoPatient, id: UserId, today: Dat
         (code("walking")?, "Walking, building up slowly")
     };
     store
-        .add_treatment_period(&me, id, &period(code("amitriptyline")?, "amitriptyline 10 mg at night", first.checked_add(20.days())?, Some(first.checked_add(62.days())?), Some(PeriodOutcome::NotTolerated), today)?, PeriodSource::SelfReported)
+        .add_treatment_period(
+            &me,
+            id,
+            &period(
+                code("amitriptyline")?,
+                "amitriptyline 10 mg at night",
+                first.checked_add(20.days())?,
+                Some(first.checked_add(62.days())?),
+                Some(PeriodOutcome::NotTolerated),
+                today,
+            )?,
+            PeriodSource::SelfReported,
+        )
         .await?;
     store
-        .add_treatment_period(&me, id, &period(helpful, helpful_name, started, None, None, today)?, PeriodSource::SelfReported)
+        .add_treatment_period(
+            &me,
+            id,
+            &period(helpful, helpful_name, started, None, None, today)?,
+            PeriodSource::SelfReported,
+        )
         .await?;
     if p.sleep_story {
         store
-            .add_treatment_period(&me, id, &period(Therapy::Medication(MedicationClass::Ssri), "sertraline", first, None, None, today)?, PeriodSource::SelfReported)
+            .add_treatment_period(
+                &me,
+                id,
+                &period(
+                    Therapy::Medication(MedicationClass::Ssri),
+                    "sertraline",
+                    first,
+                    None,
+                    None,
+                    today,
+                )?,
+                PeriodSource::SelfReported,
+            )
             .await?;
     }
     store
-        .add_treatment_period(&me, id, &period(code("pacing")?, "Pacing", first.checked_add(5.days())?, None, None, today)?, PeriodSource::SelfReported)
+        .add_treatment_period(
+            &me,
+            id,
+            &period(
+                code("pacing")?,
+                "Pacing",
+                first.checked_add(5.days())?,
+                None,
+                None,
+                today,
+            )?,
+            PeriodSource::SelfReported,
+        )
         .await?;
     let periods: Vec<TreatmentPeriod> = store.treatment_periods(&me, id).await?;
-    let helpful_id = periods.iter().find(|x| x.start == started && x.is_open()).map(|x| x.id.0);
+    let helpful_id = periods
+        .iter()
+        .find(|x| x.start == started && x.is_open())
+        .map(|x| x.id.0);
 
     let mut rng = Rng(p.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut flare_left = 0;
@@ -225,7 +334,11 @@ async fn fill_patient(store: &dyn Store, p: &DemoPatient, id: UserId, today: Dat
         let since_start = started.until(day)?.get_days();
         let after = since_start >= 0;
         // The change builds up over about six weeks rather than overnight.
-        let effect = if after { (f64::from(since_start) / 42.0).min(1.0) } else { 0.0 };
+        let effect = if after {
+            (f64::from(since_start) / 42.0).min(1.0)
+        } else {
+            0.0
+        };
         if flare_left == 0 && rng.next() < 0.028 {
             flare_left = 3 + (rng.next() * 3.0) as i32;
         }
@@ -238,27 +351,66 @@ async fn fill_patient(store: &dyn Store, p: &DemoPatient, id: UserId, today: Dat
         }
         // Weekly rhythm: Mondays after a busier weekend are worse; Fridays tired.
         let weekday = day.weekday().to_monday_zero_offset();
-        let rhythm = match weekday { 0 => 0.7, 4 => 0.3, 5 | 6 => -0.3, _ => 0.0 };
-        let pain_easing = if p.sleep_story { p.easing * effect } else { p.easing * effect };
-        let pain = p.baseline + rhythm - pain_easing + if flaring { 2.3 } else { 0.0 } + rng.noise(1.4);
+        let rhythm = match weekday {
+            0 => 0.7,
+            4 => 0.3,
+            5 | 6 => -0.3,
+            _ => 0.0,
+        };
+        let pain_easing = p.easing * effect;
+        let pain =
+            p.baseline + rhythm - pain_easing + if flaring { 2.3 } else { 0.0 } + rng.noise(1.4);
         let fatigue = pain + 0.4 - if after { 0.6 * effect } else { 0.0 } + rng.noise(1.2);
-        let sleep_hours = if p.sleep_story { 5.4 + 1.4 * effect } else { 6.3 - if flaring { 1.0 } else { 0.0 } } + rng.noise(1.0);
+        let sleep_hours = if p.sleep_story {
+            5.4 + 1.4 * effect
+        } else {
+            6.3 - if flaring { 1.0 } else { 0.0 }
+        } + rng.noise(1.0);
         let sleep_hours = (sleep_hours * 2.0).round() / 2.0;
         let sleep_quality = 3.5 + (sleep_hours - 5.5) * 1.3 + rng.noise(1.5);
-        let mut regions = vec!["neck".to_owned(), "upper_back".to_owned(), "lower_back".to_owned()];
+        let mut regions = vec![
+            "neck".to_owned(),
+            "upper_back".to_owned(),
+            "lower_back".to_owned(),
+        ];
         if pain > 6.0 {
-            regions.extend(["left_shoulder_girdle", "right_shoulder_girdle", "left_hip"].map(str::to_owned));
+            regions.extend(
+                ["left_shoulder_girdle", "right_shoulder_girdle", "left_hip"].map(str::to_owned),
+            );
         }
         if flaring {
-            regions.extend(["right_hip", "left_upper_leg", "right_upper_leg", "left_upper_arm"].map(str::to_owned));
+            regions.extend(
+                [
+                    "right_hip",
+                    "left_upper_leg",
+                    "right_upper_leg",
+                    "left_upper_arm",
+                ]
+                .map(str::to_owned),
+            );
         }
         let mut factors = Vec::new();
         if flaring {
-            let options = ["overdid it", "poor sleep", "cold or damp weather", "stress", "illness"];
-            factors.push(options[(rng.next() * options.len() as f64) as usize % options.len()].to_owned());
+            let options = [
+                "overdid it",
+                "poor sleep",
+                "cold or damp weather",
+                "stress",
+                "illness",
+            ];
+            factors.push(
+                options[(rng.next() * options.len() as f64) as usize % options.len()].to_owned(),
+            );
         }
         let done_today = match helpful_id {
-            Some(h) if after && rng.next() < 0.75 => vec![(h, Some(if p.sleep_story { "1 session".to_owned() } else { format!("{} minutes", 10 + (effect * 15.0) as i64) }))],
+            Some(h) if after && rng.next() < 0.75 => vec![(
+                h,
+                Some(if p.sleep_story {
+                    "1 session".to_owned()
+                } else {
+                    format!("{} minutes", 10 + (effect * 15.0) as i64)
+                }),
+            )],
             _ => Vec::new(),
         };
         let note = if flaring && rng.next() < 0.4 {
@@ -276,9 +428,14 @@ async fn fill_patient(store: &dyn Store, p: &DemoPatient, id: UserId, today: Dat
             sleep_quality: Some(clamp(sleep_quality)),
             sleep_hours: Some(sleep_hours.clamp(2.0, 11.0)),
             mood: Some(clamp(7.5 - pain * 0.5 + rng.noise(1.5))),
-            stress: Some(clamp(3.0 + rng.noise(2.5) + if flaring { 2.0 } else { 0.0 })),
+            stress: Some(clamp(
+                3.0 + rng.noise(2.5) + if flaring { 2.0 } else { 0.0 },
+            )),
             sensitivity: Some(clamp(pain - 2.0 + rng.noise(1.5))),
-            activity_minutes: Some(((20.0 + 20.0 * effect - if flaring { 15.0 } else { 0.0 } + rng.noise(20.0)).max(0.0)) as i64),
+            activity_minutes: Some(
+                ((20.0 + 20.0 * effect - if flaring { 15.0 } else { 0.0 } + rng.noise(20.0))
+                    .max(0.0)) as i64,
+            ),
             flare: Some(flaring),
             pain_regions: regions,
             factors,
@@ -286,7 +443,14 @@ async fn fill_patient(store: &dyn Store, p: &DemoPatient, id: UserId, today: Dat
             note,
             ..CheckInDraft::default()
         };
-        let check_in = CheckIn::parse(draft, &CheckInContext { today, periods: &periods }).map_err(|p| anyhow::anyhow!("demo check-in for {day}: {p}"))?;
+        let check_in = CheckIn::parse(
+            draft,
+            &CheckInContext {
+                today,
+                periods: &periods,
+            },
+        )
+        .map_err(|p| anyhow::anyhow!("demo check-in for {day}: {p}"))?;
         store.save_check_in(&me, id, &check_in).await?;
         day = day.tomorrow()?;
     }
@@ -296,7 +460,14 @@ async fn fill_patient(store: &dyn Store, p: &DemoPatient, id: UserId, today: Dat
 pub fn print_logins(out: &mut impl Write, base: &str, logins: &[Login]) -> std::io::Result<()> {
     writeln!(out, "Demonstration accounts (sign in at {base}/sign-in):")?;
     for l in logins {
-        writeln!(out, "  {:<9} {:<10} password {:<24} {}", l.role.code(), l.username, l.password, l.name)?;
+        writeln!(
+            out,
+            "  {:<9} {:<10} password {:<24} {}",
+            l.role.code(),
+            l.username,
+            l.password,
+            l.name
+        )?;
     }
     writeln!(out, "The diaries are invented for demonstration.")
 }

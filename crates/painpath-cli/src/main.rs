@@ -5,6 +5,7 @@
 
 mod config;
 mod demo;
+mod score;
 mod serve;
 mod user;
 
@@ -29,6 +30,13 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Score one completed questionnaire (acr2016, phq9, gad7, fiqr) from FILE or standard input.
+    Score {
+        /// acr2016, phq9, gad7 or fiqr.
+        instrument: String,
+        /// A JSON file; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+    },
     /// Check the knowledge base.
     #[command(subcommand)]
     Kb(KbCommand),
@@ -109,6 +117,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Serve(args) => runtime()?.block_on(serve::run(args)),
+        Command::Score { instrument, file } => score::run(&instrument, file.as_deref()),
         Command::User(UserCommand::Add(args)) => runtime()?.block_on(user::add(args)),
         Command::Kb(KbCommand::Check { dir }) => match painpath_kb::load_dir(&dir) {
             Ok(kb) => {
@@ -121,7 +130,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 );
                 Ok(())
             }
-            Err(problems) => Err(Failure::Input(problems.to_string().lines().map(str::to_owned).collect())),
+            Err(problems) => Err(Failure::Input(
+                problems.to_string().lines().map(str::to_owned).collect(),
+            )),
         },
     }
 }

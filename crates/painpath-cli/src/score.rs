@@ -9,7 +9,8 @@ use painpath_core::instruments::Instrument;
 use painpath_core::problems::Problems;
 use painpath_wire::json::{JsonFailure, parse};
 use painpath_wire::score::{
-    Acr2016Input, Acr2016Output, FiqrInput, FiqrOutput, Gad7Input, Gad7Output, Phq9Input, Phq9Output,
+    Acr2016Input, Acr2016Output, FiqrInput, FiqrOutput, Gad7Input, Gad7Output, Phq9Input,
+    Phq9Output,
 };
 use serde::de::DeserializeOwned;
 
@@ -20,10 +21,14 @@ pub fn read_input(file: Option<&Path>) -> Result<Vec<u8>, Failure> {
     let mut bytes = Vec::new();
     match file {
         None => {
-            std::io::stdin().read_to_end(&mut bytes).context("reading standard input")?;
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .context("reading standard input")?;
         }
         Some(p) if p == Path::new("-") => {
-            std::io::stdin().read_to_end(&mut bytes).context("reading standard input")?;
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .context("reading standard input")?;
         }
         Some(p) => {
             bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
@@ -43,11 +48,15 @@ fn input<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
 }
 
 pub fn run(instrument: &str, file: Option<&Path>) -> Result<(), Failure> {
-    let instrument: Instrument = instrument.parse().map_err(|e| {
-        Failure::Input(vec![format!("instrument: {e} (got {instrument})")])
-    })?;
+    let instrument: Instrument = instrument
+        .parse()
+        .map_err(|e| Failure::Input(vec![format!("instrument: {e} (got {instrument})")]))?;
     let bytes = read_input(file)?;
-    let kb = painpath_kb::load().map_err(|p| Failure::Other(anyhow::anyhow!("the built-in knowledge base has problems:\n{p}")))?;
+    let kb = painpath_kb::load().map_err(|p| {
+        Failure::Other(anyhow::anyhow!(
+            "the built-in knowledge base has problems:\n{p}"
+        ))
+    })?;
     let json = match instrument {
         Instrument::Acr2016 => {
             let survey = input::<Acr2016Input>(&bytes)?.parse().map_err(lines)?;

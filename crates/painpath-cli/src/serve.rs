@@ -21,14 +21,21 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
             args.addr
         )])
     })?;
-    let kb = painpath_kb::load()
-        .map_err(|p| Failure::Other(anyhow::anyhow!("the built-in knowledge base has problems:\n{p}")))?;
+    let kb = painpath_kb::load().map_err(|p| {
+        Failure::Other(anyhow::anyhow!(
+            "the built-in knowledge base has problems:\n{p}"
+        ))
+    })?;
     let store = config::open_store(&args.storage, &file).await?;
     let clock = Clock::system();
 
     // Demo data goes in before the server listens, so nobody sees a half-filled demo.
     let demo_logins = if args.demo {
-        Some(demo::fill(&*store, clock.today()).await.context("filling the demonstration data")?)
+        Some(
+            demo::fill(&*store, clock.today())
+                .await
+                .context("filling the demonstration data")?,
+        )
     } else {
         None
     };
@@ -44,16 +51,29 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
 
-    if store.count_accounts().await.map_err(|e| anyhow::anyhow!("{e}"))? == 0 {
+    if store
+        .count_accounts()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        == 0
+    {
         let token = auth::new_token();
         let expires = auth::expires_in(clock.now(), auth::INVITATION_LIFETIME);
         store
-            .create_link(None, &auth::token_hash(&token), LinkPurpose::FirstAdmin, expires)
+            .create_link(
+                None,
+                &auth::token_hash(&token),
+                LinkPurpose::FirstAdmin,
+                expires,
+            )
             .await
             .map_err(|e| anyhow::anyhow!("making the first-admin link: {e}"))?;
-        writeln!(out, "No accounts yet. Open this one-time link to create the first administrator:")
-            .and_then(|_| writeln!(out, "  {base}/link/{token}"))
-            .context("writing to standard output")?;
+        writeln!(
+            out,
+            "No accounts yet. Open this one-time link to create the first administrator:"
+        )
+        .and_then(|_| writeln!(out, "  {base}/link/{token}"))
+        .context("writing to standard output")?;
     }
     if let Some(logins) = demo_logins {
         demo::print_logins(&mut out, &base, &logins).context("writing to standard output")?;
@@ -84,8 +104,10 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colour only on a terminal: under systemd or with `2>file`, escape codes would litter the log.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -28,7 +28,10 @@ pub async fn add(args: AddArgs) -> Result<(), Failure> {
     let role = match args.role.parse::<Role>() {
         Ok(r) if r.is_staff() => Some(r),
         _ => {
-            problems.push("--role: expected admin or clinician (patients join by a clinician's invitation)".to_owned());
+            problems.push(
+                "--role: expected admin or clinician (patients join by a clinician's invitation)"
+                    .to_owned(),
+            );
             None
         }
     };
@@ -75,12 +78,18 @@ pub async fn add(args: AddArgs) -> Result<(), Failure> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let base = web.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
     println!(
-        "Added {} ({}) as {}. To set the password, open within 14 days:\n  {base}/link/{token}",
+        "Added {} ({}) as {}. To set the password, open within 14 days:",
         name.as_str(),
         username.as_str(),
         role.code()
     );
+    match web.public_url {
+        Some(base) => println!("  {base}/link/{token}"),
+        // Without a configured public address we cannot know where the server will listen.
+        None => println!(
+            "  http://127.0.0.1:8080/link/{token}\n(if painpath serve listens elsewhere, change the address, or set PAINPATH_PUBLIC_URL)"
+        ),
+    }
     Ok(())
 }
