@@ -67,7 +67,11 @@ pub async fn guard(
     next: Next,
 ) -> Response {
     if !req.method().is_safe() && !same_origin(&state, req.headers()) {
-        return refuse(kind, StatusCode::FORBIDDEN, "This form came from another site, so it was not accepted.");
+        return refuse(
+            kind,
+            StatusCode::FORBIDDEN,
+            "This form came from another site, so it was not accepted.",
+        );
     }
     let caller = match auth::caller(&state, req.headers()).await {
         Ok(c) => c,
@@ -117,7 +121,11 @@ pub async fn guard(
 
 fn refuse(kind: Kind, status: StatusCode, message: &str) -> Response {
     match kind {
-        Kind::Api => (status, axum::Json(painpath_wire::ErrorBody::message(message))).into_response(),
+        Kind::Api => (
+            status,
+            axum::Json(painpath_wire::ErrorBody::message(message)),
+        )
+            .into_response(),
         Kind::Page => PageError::Message(status, message.to_owned()).into_response(),
     }
 }

@@ -291,8 +291,10 @@ impl From<StoreError> for SignInError {
     }
 }
 
-pub const WRONG_CREDENTIALS: &str = "The username or password is not right. Check them and try again.";
-pub const TOO_MANY_ATTEMPTS: &str = "Too many attempts to sign in. Wait 15 minutes, or ask your clinic to reset your password.";
+pub const WRONG_CREDENTIALS: &str =
+    "The username or password is not right. Check them and try again.";
+pub const TOO_MANY_ATTEMPTS: &str =
+    "Too many attempts to sign in. Wait 15 minutes, or ask your clinic to reset your password.";
 
 /// Checks a username and password, counting failures per account and per address in the
 /// database, and refusing without even checking the password once either limit is reached.
@@ -372,5 +374,8 @@ pub async fn make_link(
         .store
         .create_link(by, &token_hash(&token), purpose, expires)
         .await?;
-    Ok((format!("{}/link/{token}", base_url(state, headers)), expires))
+    Ok((
+        format!("{}/link/{token}", base_url(state, headers)),
+        expires,
+    ))
 }

@@ -76,12 +76,7 @@ pub fn weekday(date: Date) -> &'static str {
 /// An instant in UK local time: 24/11/2026 14:05.
 pub fn uk_instant(at: Timestamp) -> String {
     let dt = at.to_zoned_datetime(london()).datetime();
-    format!(
-        "{} {:02}:{:02}",
-        uk_date(dt.date()),
-        dt.hour(),
-        dt.minute()
-    )
+    format!("{} {:02}:{:02}", uk_date(dt.date()), dt.hour(), dt.minute())
 }
 
 /// Parses a date as a person types it (24/11/2026, 24/11/26 is refused as ambiguous) or as ISO.
@@ -120,8 +115,14 @@ mod tests {
 
     #[test]
     fn typed_dates_parse_day_first_or_iso() {
-        assert_eq!(parse_uk_or_iso("4/3/2026"), Some(Date::constant(2026, 3, 4)));
-        assert_eq!(parse_uk_or_iso("2026-03-04"), Some(Date::constant(2026, 3, 4)));
+        assert_eq!(
+            parse_uk_or_iso("4/3/2026"),
+            Some(Date::constant(2026, 3, 4))
+        );
+        assert_eq!(
+            parse_uk_or_iso("2026-03-04"),
+            Some(Date::constant(2026, 3, 4))
+        );
         assert_eq!(parse_uk_or_iso("31/02/2026"), None);
         assert_eq!(parse_uk_or_iso("04/03/26"), None);
     }

@@ -39,7 +39,9 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Forbidden => ApiError::Forbidden,
             StoreError::Conflict(what) => ApiError::Conflict(conflict_message(what)),
-            StoreError::LinkUsed => ApiError::Conflict("the link has expired or has been used".into()),
+            StoreError::LinkUsed => {
+                ApiError::Conflict("the link has expired or has been used".into())
+            }
             StoreError::Unavailable(detail) => ApiError::Internal(detail),
         }
     }
@@ -91,7 +93,9 @@ impl IntoResponse for ApiError {
 #[derive(Debug)]
 pub enum PageError {
     /// Not signed in: go to the sign-in page, then come back.
-    SignIn { next: String },
+    SignIn {
+        next: String,
+    },
     Forbidden,
     NotFound,
     /// A plain message for the person, with its status (a used link, a form that expired).
@@ -104,10 +108,13 @@ impl From<StoreError> for PageError {
         match e {
             StoreError::NotFound => PageError::NotFound,
             StoreError::Forbidden => PageError::Forbidden,
-            StoreError::Conflict(what) => PageError::Message(StatusCode::CONFLICT, conflict_message(what)),
+            StoreError::Conflict(what) => {
+                PageError::Message(StatusCode::CONFLICT, conflict_message(what))
+            }
             StoreError::LinkUsed => PageError::Message(
                 StatusCode::GONE,
-                "This link has expired or has already been used. Ask your clinic for a new one.".into(),
+                "This link has expired or has already been used. Ask your clinic for a new one."
+                    .into(),
             ),
             StoreError::Unavailable(detail) => PageError::Internal(detail),
         }

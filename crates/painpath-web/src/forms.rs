@@ -73,7 +73,8 @@ impl FromRequest<AppState> for SignedForm {
         if expected.is_empty() || !constant_time_eq(fields.get(CSRF_FIELD), &expected) {
             return Err(PageError::Message(
                 StatusCode::FORBIDDEN,
-                "This form has expired. Go back, reload the page and try again; nothing was saved.".into(),
+                "This form has expired. Go back, reload the page and try again; nothing was saved."
+                    .into(),
             ));
         }
         Ok(SignedForm(fields))
@@ -94,8 +95,7 @@ impl FromRequest<AppState> for PublicForm {
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0

@@ -18,6 +18,7 @@ use crate::api;
                        with a token from `POST /api/tokens`."
     ),
     paths(
+        document,
         api::me,
         api::tokens::create, api::tokens::list, api::tokens::revoke,
         api::patients::mine, api::patients::invite,
@@ -39,7 +40,9 @@ use crate::api;
 )]
 pub struct ApiDoc;
 
-/// The document as JSON, built once per request; it is small and requests for it are rare.
+/// This document: every route under `/api/`.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "accounts",
+    responses((status = 200, description = "The OpenAPI 3 document", body = inline(serde_json::Value))))]
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }

@@ -6,12 +6,12 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use axum::Router;
 use axum::extract::{Request, State};
 use axum::handler::Handler;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::routing::{MethodFilter, MethodRouter, on};
-use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -51,6 +51,8 @@ where
     }
 }
 
+// One row per line, so the table reads (and is reviewed) as a table.
+#[rustfmt::skip]
 fn routes() -> Vec<Route> {
     use Access::*;
     use Kind::*;
@@ -133,7 +135,9 @@ pub fn app(state: AppState) -> Router {
         let (access, kind) = (info.access, info.kind);
         let guarded = handler.route_layer(middleware::from_fn_with_state(
             state.clone(),
-            move |State(s): State<AppState>, req: Request, next: Next| guard(s, access, kind, req, next),
+            move |State(s): State<AppState>, req: Request, next: Next| {
+                guard(s, access, kind, req, next)
+            },
         ));
         let merged = match by_path.remove(info.path) {
             Some(existing) => existing.merge(guarded),

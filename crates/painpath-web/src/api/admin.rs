@@ -52,14 +52,21 @@ pub async fn create_staff(
     }))
 }
 
-pub fn parse_staff(username: &str, display_name: &str, role: &str) -> Result<(Username, DisplayName, Role), Problems> {
+pub fn parse_staff(
+    username: &str,
+    display_name: &str,
+    role: &str,
+) -> Result<(Username, DisplayName, Role), Problems> {
     let mut problems = Problems::new();
     let username = problems.check("username", Username::parse(username));
     let display_name = problems.check("display_name", DisplayName::parse(display_name));
     let role = match role.parse::<Role>() {
         Ok(r) if r.is_staff() => Some(r),
         _ => {
-            problems.add("role", "expected admin or clinician (patients join by invitation)");
+            problems.add(
+                "role",
+                "expected admin or clinician (patients join by invitation)",
+            );
             None
         }
     };
@@ -148,7 +155,11 @@ pub async fn link_care_team(
 ) -> Result<Response, ApiError> {
     let id = state
         .store
-        .link_care_team(&caller.actor(), UserId(body.patient), UserId(body.clinician))
+        .link_care_team(
+            &caller.actor(),
+            UserId(body.patient),
+            UserId(body.clinician),
+        )
         .await?;
     Ok(super::created(serde_json::json!({ "id": id })))
 }

@@ -44,7 +44,10 @@ pub async fn list(
         return Err(ApiError::Invalid(problems));
     };
     if from > to {
-        return Err(ApiError::Invalid(Problems::single("from", "expected a day no later than `to`")));
+        return Err(ApiError::Invalid(Problems::single(
+            "from",
+            "expected a day no later than `to`",
+        )));
     }
     if from.until(to).map(|s| s.get_days()).unwrap_or(i32::MAX) > MAX_RANGE_DAYS {
         return Err(ApiError::Invalid(Problems::single(
@@ -52,7 +55,10 @@ pub async fn list(
             format!("expected a range of at most {MAX_RANGE_DAYS} days"),
         )));
     }
-    let days = state.store.diary(&caller.actor(), patient, from, to).await?;
+    let days = state
+        .store
+        .diary(&caller.actor(), patient, from, to)
+        .await?;
     Ok(Json(days.iter().map(CheckInView::from).collect()))
 }
 
@@ -77,9 +83,14 @@ pub async fn create(
         .await?
         .is_some()
     {
-        return Err(ApiError::Conflict(crate::error::conflict_message("check_in")));
+        return Err(ApiError::Conflict(crate::error::conflict_message(
+            "check_in",
+        )));
     }
-    state.store.save_check_in(&caller.actor(), patient, &check_in).await?;
+    state
+        .store
+        .save_check_in(&caller.actor(), patient, &check_in)
+        .await?;
     Ok(super::created(CheckInView::from(&check_in)))
 }
 
@@ -121,7 +132,10 @@ pub async fn replace(
     let patient = patient_param(&params)?;
     let date = date_param(&params, "date")?;
     let check_in = parse_check_in(&state, &caller, patient, body, Some(date)).await?;
-    let saved = state.store.save_check_in(&caller.actor(), patient, &check_in).await?;
+    let saved = state
+        .store
+        .save_check_in(&caller.actor(), patient, &check_in)
+        .await?;
     let status = match saved {
         Saved::Created => StatusCode::CREATED,
         Saved::Replaced => StatusCode::OK,
@@ -143,7 +157,10 @@ pub async fn delete(
     let params = path_params(raw_path)?;
     let patient = patient_param(&params)?;
     let date = date_param(&params, "date")?;
-    state.store.delete_check_in(&caller.actor(), patient, date).await?;
+    state
+        .store
+        .delete_check_in(&caller.actor(), patient, date)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -159,7 +176,10 @@ async fn parse_check_in(
     if caller.account.id != patient {
         return Err(ApiError::NotFound);
     }
-    let periods = state.store.treatment_periods(&caller.actor(), patient).await?;
+    let periods = state
+        .store
+        .treatment_periods(&caller.actor(), patient)
+        .await?;
     let (draft, mut problems) = body.into_draft(path_date);
     let cx = CheckInContext {
         today: state.clock.today(),

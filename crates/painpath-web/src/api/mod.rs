@@ -7,12 +7,12 @@ pub mod patients;
 pub mod periods;
 pub mod tokens;
 
+use axum::Extension;
 use axum::Json;
-use axum::extract::{FromRequest, Request, State};
 use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
-use axum::Extension;
 use painpath_core::Date;
 use painpath_core::person::UserId;
 use painpath_core::problems::Problems;
@@ -59,7 +59,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim() == "application/json"));
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|t| t.trim() == "application/json")
+            });
         if !is_json {
             return Err(ApiError::Malformed(Problems::single(
                 "content-type",
@@ -68,13 +72,47 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|_| ApiError::Malformed(Problems::single("body", "the body could not be read, or is too large")))?;
+            .map_err(|_| {
+                ApiError::Malformed(Problems::single(
+                    "body",
+                    "the body could not be read, or is too large",
+                ))
+            })?;
         match parse::<T>(&bytes) {
             Ok(v) => Ok(JsonBody(v)),
-            Err(JsonFailure::Syntax(p)) => Err(ApiError::Malformed(p)),
-            Err(JsonFailure::Shape(p)) => Err(ApiError::Invalid(p)),
+            // Text that is not JSON has no fields yet, so its problem is the body's. (The parser's
+            // path for a syntax error can be `?`, which names nothing.)
+            Err(JsonFailure::Syntax(p)) => {
+                let mut whole = Problems::new();
+                for problem in p {
+                    whole.add("body", problem.message);
+                }
+                Err(ApiError::Malformed(whole))
+            }
+            Err(JsonFailure::Shape(p)) => Err(ApiError::Invalid(name_missing_fields(p))),
         }
     }
+}
+
+/// serde reports a missing field at the object that lacks it (the body itself, for a top-level
+/// field) and names the field only in its message; name the field itself, as every other
+/// problem does, so that `{}` sent for patient details is a problem with `nation`.
+fn name_missing_fields(problems: Problems) -> Problems {
+    let mut named = Problems::new();
+    for p in problems {
+        let missing = p
+            .message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(name, _)| name.to_owned());
+        let field = match missing {
+            Some(name) if p.field == "body" => name,
+            Some(name) => format!("{}.{name}", p.field),
+            None => p.field,
+        };
+        named.add(field, p.message);
+    }
+    named
 }
 
 /// Path parameters as text, parsed by the handler so that a bad one is a 422 naming it.

@@ -50,7 +50,9 @@ pub async fn invite(
         &state,
         &headers,
         Some(&actor),
-        LinkPurpose::PatientInvitation { clinician: actor.user },
+        LinkPurpose::PatientInvitation {
+            clinician: actor.user,
+        },
         auth::INVITATION_LIFETIME,
     )
     .await?;
@@ -71,7 +73,10 @@ pub async fn details(
     raw_path: RawPath,
 ) -> Result<Json<DetailsBody>, ApiError> {
     let patient = patient_param(&path_params(raw_path)?)?;
-    let d = state.store.patient_details(&caller.actor(), patient).await?;
+    let d = state
+        .store
+        .patient_details(&caller.actor(), patient)
+        .await?;
     Ok(Json(details_view(&d)))
 }
 
@@ -97,7 +102,10 @@ pub async fn save_details(
     Ok(Json(details_view(&details)))
 }
 
-pub fn parse_details(body: &DetailsBody, today: painpath_core::Date) -> Result<PatientDetails, Problems> {
+pub fn parse_details(
+    body: &DetailsBody,
+    today: painpath_core::Date,
+) -> Result<PatientDetails, Problems> {
     let mut problems = Problems::new();
     let dob = body
         .date_of_birth

@@ -27,7 +27,10 @@ pub async fn list(
     raw_path: RawPath,
 ) -> Result<Json<Vec<PeriodView>>, ApiError> {
     let patient = patient_param(&path_params(raw_path)?)?;
-    let periods = state.store.treatment_periods(&caller.actor(), patient).await?;
+    let periods = state
+        .store
+        .treatment_periods(&caller.actor(), patient)
+        .await?;
     Ok(Json(periods.iter().map(PeriodView::from).collect()))
 }
 
@@ -45,7 +48,8 @@ pub async fn add(
     JsonBody(body): JsonBody<NewPeriodBody>,
 ) -> Result<Response, ApiError> {
     let patient = patient_param(&path_params(raw_path)?)?;
-    let period = parse_new_period(&state.kb, body, state.clock.today()).map_err(ApiError::Invalid)?;
+    let period =
+        parse_new_period(&state.kb, body, state.clock.today()).map_err(ApiError::Invalid)?;
     let source = if caller.account.role == Role::Clinician {
         PeriodSource::Clinician
     } else {
@@ -55,7 +59,10 @@ pub async fn add(
         .store
         .add_treatment_period(&caller.actor(), patient, &period, source)
         .await?;
-    let stored = state.store.treatment_periods(&caller.actor(), patient).await?;
+    let stored = state
+        .store
+        .treatment_periods(&caller.actor(), patient)
+        .await?;
     let view = stored
         .iter()
         .find(|p| p.id == id)
@@ -83,11 +90,17 @@ pub async fn end(
     let period = PeriodId(id_param(&params, "period")?);
     let (end, outcome) =
         parse_end(&body.end, &body.outcome, state.clock.today()).map_err(ApiError::Invalid)?;
-    let periods = state.store.treatment_periods(&caller.actor(), patient).await?;
+    let periods = state
+        .store
+        .treatment_periods(&caller.actor(), patient)
+        .await?;
     if let Some(p) = periods.iter().find(|p| p.id == period)
         && end < p.start
     {
-        return Err(ApiError::Invalid(Problems::single("end", "the end is before the start")));
+        return Err(ApiError::Invalid(Problems::single(
+            "end",
+            "the end is before the start",
+        )));
     }
     state
         .store
@@ -104,27 +117,38 @@ pub fn parse_new_period(
 ) -> Result<NewPeriod, Problems> {
     let mut problems = Problems::new();
     let therapy = match (body.treatment.as_deref(), body.medication_class.as_deref()) {
-        (Some(code), None) => match kb.treatment(code) {
-            Some(t) => Some(Therapy::Treatment(t.code.clone())),
-            None => {
-                problems.add("treatment", "expected a treatment code of the knowledge base, such as walking or pacing");
-                None
+        (Some(code), None) => {
+            match kb.treatment(code) {
+                Some(t) => Some(Therapy::Treatment(t.code.clone())),
+                None => {
+                    problems.add("treatment", "expected a treatment code of the knowledge base, such as walking or pacing");
+                    None
+                }
             }
-        },
+        }
         (None, Some(class)) => problems
             .check("medication_class", class.parse::<MedicationClass>())
             .map(Therapy::Medication),
         (Some(_), Some(_)) => {
-            problems.add("medication_class", "give a treatment or a medication class, not both");
+            problems.add(
+                "medication_class",
+                "give a treatment or a medication class, not both",
+            );
             None
         }
         (None, None) => {
-            problems.add("treatment", "expected a treatment code or a medication class");
+            problems.add(
+                "treatment",
+                "expected a treatment code or a medication class",
+            );
             None
         }
     };
     let start = parse_date("start", &body.start, &mut problems);
-    let end = body.end.as_deref().and_then(|e| parse_date("end", e, &mut problems));
+    let end = body
+        .end
+        .as_deref()
+        .and_then(|e| parse_date("end", e, &mut problems));
     let outcome = body
         .outcome
         .as_deref()
@@ -136,7 +160,10 @@ pub fn parse_new_period(
         return Err(problems);
     }
     let default_name = match &therapy {
-        Therapy::Treatment(code) => kb.treatment(code.as_str()).map(|t| t.name.clone()).unwrap_or_default(),
+        Therapy::Treatment(code) => kb
+            .treatment(code.as_str())
+            .map(|t| t.name.clone())
+            .unwrap_or_default(),
         Therapy::Medication(class) => class.label().to_owned(),
     };
     let name = body
@@ -168,4 +195,3 @@ pub fn parse_end(
         _ => Err(problems),
     }
 }
-

@@ -24,9 +24,14 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::Invalid(Problems::single("name", "expected a name of 1 to 100 characters")));
+        return Err(ApiError::Invalid(Problems::single(
+            "name",
+            "expected a name of 1 to 100 characters",
+        )));
     }
-    let account = match auth::check_credentials(&state, &body.username, &body.password, &address.0).await {
+    let account = match auth::check_credentials(&state, &body.username, &body.password, &address.0)
+        .await
+    {
         Ok(a) => a,
         Err(SignInError::Wrong) => return Err(ApiError::Unauthorised),
         Err(SignInError::TooMany) => return Err(ApiError::TooMany(auth::TOO_MANY_ATTEMPTS.into())),

@@ -33,10 +33,16 @@ impl AccountsPage {
         problem_for(&self.problems, field)
     }
     fn clinicians(&self) -> Vec<&Account> {
-        self.accounts.iter().filter(|a| a.role == Role::Clinician && a.active).collect()
+        self.accounts
+            .iter()
+            .filter(|a| a.role == Role::Clinician && a.active)
+            .collect()
     }
     fn patients(&self) -> Vec<&Account> {
-        self.accounts.iter().filter(|a| a.role == Role::Patient && a.active).collect()
+        self.accounts
+            .iter()
+            .filter(|a| a.role == Role::Patient && a.active)
+            .collect()
     }
 }
 
@@ -58,8 +64,21 @@ async fn accounts_page(
     })
 }
 
-pub async fn show(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<Response, PageError> {
-    render(&accounts_page(&state, &caller, String::new(), String::new(), Fields::default(), Problems::new()).await?)
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, PageError> {
+    render(
+        &accounts_page(
+            &state,
+            &caller,
+            String::new(),
+            String::new(),
+            Fields::default(),
+            Problems::new(),
+        )
+        .await?,
+    )
 }
 
 pub async fn create_staff(
@@ -71,13 +90,31 @@ pub async fn create_staff(
     let parsed = parse_staff(f.get("username"), f.get("display_name"), f.get("role"));
     let (username, name, role) = match parsed {
         Ok(v) => v,
-        Err(p) => return render_status(StatusCode::UNPROCESSABLE_ENTITY, &accounts_page(&state, &caller, String::new(), String::new(), f, p).await?),
+        Err(p) => {
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &accounts_page(&state, &caller, String::new(), String::new(), f, p).await?,
+            );
+        }
     };
     match create_staff_account(&state, &caller, &headers, username, name, role).await {
-        Ok((account, url, _)) => render(&accounts_page(&state, &caller, url, account.display_name, Fields::default(), Problems::new()).await?),
+        Ok((account, url, _)) => render(
+            &accounts_page(
+                &state,
+                &caller,
+                url,
+                account.display_name,
+                Fields::default(),
+                Problems::new(),
+            )
+            .await?,
+        ),
         Err(ApiError::Conflict(m)) => {
             let p = Problems::single("username", m);
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &accounts_page(&state, &caller, String::new(), String::new(), f, p).await?)
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &accounts_page(&state, &caller, String::new(), String::new(), f, p).await?,
+            )
         }
         Err(e) => Err(PageError::Internal(format!("{e:?}"))),
     }
@@ -92,8 +129,25 @@ pub async fn password_reset(
 ) -> Result<Response, PageError> {
     let actor = caller.actor();
     let target = state.store.account(&actor, UserId(account)).await?;
-    let (url, _) = auth::make_link(&state, &headers, Some(&actor), LinkPurpose::PasswordReset { user: target.id }, auth::RESET_LIFETIME).await?;
-    render(&accounts_page(&state, &caller, url, target.display_name, Fields::default(), Problems::new()).await?)
+    let (url, _) = auth::make_link(
+        &state,
+        &headers,
+        Some(&actor),
+        LinkPurpose::PasswordReset { user: target.id },
+        auth::RESET_LIFETIME,
+    )
+    .await?;
+    render(
+        &accounts_page(
+            &state,
+            &caller,
+            url,
+            target.display_name,
+            Fields::default(),
+            Problems::new(),
+        )
+        .await?,
+    )
 }
 
 pub async fn set_active(
@@ -103,10 +157,16 @@ pub async fn set_active(
     SignedForm(f): SignedForm,
 ) -> Result<Response, PageError> {
     if UserId(account) == caller.account.id {
-        return Err(PageError::Message(StatusCode::CONFLICT, "You cannot deactivate your own account.".into()));
+        return Err(PageError::Message(
+            StatusCode::CONFLICT,
+            "You cannot deactivate your own account.".into(),
+        ));
     }
     let active = f.get("active") == "yes";
-    state.store.set_account_active(&caller.actor(), UserId(account), active).await?;
+    state
+        .store
+        .set_account_active(&caller.actor(), UserId(account), active)
+        .await?;
     Ok(see_other("/admin"))
 }
 
@@ -116,16 +176,36 @@ pub async fn link_care_team(
     SignedForm(f): SignedForm,
 ) -> Result<Response, PageError> {
     let mut problems = Problems::new();
-    let patient = problems.check("patient", f.get("patient").parse::<i64>().map_err(|_| "choose a patient"));
-    let clinician = problems.check("clinician", f.get("clinician").parse::<i64>().map_err(|_| "choose a clinician"));
+    let patient = problems.check(
+        "patient",
+        f.get("patient")
+            .parse::<i64>()
+            .map_err(|_| "choose a patient"),
+    );
+    let clinician = problems.check(
+        "clinician",
+        f.get("clinician")
+            .parse::<i64>()
+            .map_err(|_| "choose a clinician"),
+    );
     let (Some(patient), Some(clinician)) = (patient, clinician) else {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &accounts_page(&state, &caller, String::new(), String::new(), f, problems).await?);
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &accounts_page(&state, &caller, String::new(), String::new(), f, problems).await?,
+        );
     };
-    match state.store.link_care_team(&caller.actor(), UserId(patient), UserId(clinician)).await {
+    match state
+        .store
+        .link_care_team(&caller.actor(), UserId(patient), UserId(clinician))
+        .await
+    {
         Ok(_) => Ok(see_other("/admin")),
         Err(StoreError::Conflict(_)) => {
             let p = Problems::single("patient", "they are already on this clinician's care team");
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &accounts_page(&state, &caller, String::new(), String::new(), f, p).await?)
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &accounts_page(&state, &caller, String::new(), String::new(), f, p).await?,
+            )
         }
         Err(e) => Err(e.into()),
     }
@@ -146,7 +226,10 @@ struct AuditPage {
     rows: Vec<AuditRow>,
 }
 
-pub async fn audit(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<Response, PageError> {
+pub async fn audit(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, PageError> {
     let entries = state.store.staff_audit(&caller.actor(), 500).await?;
     let rows = entries
         .into_iter()
@@ -156,14 +239,25 @@ pub async fn audit(State(state): State<AppState>, Extension(caller): Extension<C
             role: e.actor_role.label(),
             action: e.action,
             patients: if e.patients.is_empty() {
-                e.subject.map(|s| format!("account {s}")).unwrap_or_default()
+                e.subject
+                    .map(|s| format!("account {s}"))
+                    .unwrap_or_default()
             } else {
-                e.patients.iter().map(|p| format!("patient {p}")).collect::<Vec<_>>().join(", ")
+                e.patients
+                    .iter()
+                    .map(|p| format!("patient {p}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             },
         })
         .collect();
     render(&AuditPage {
-        layout: Layout::new(&state, Some(&caller), "Audit of staff actions", "/admin/audit"),
+        layout: Layout::new(
+            &state,
+            Some(&caller),
+            "Audit of staff actions",
+            "/admin/audit",
+        ),
         rows,
     })
 }
