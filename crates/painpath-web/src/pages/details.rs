@@ -50,7 +50,10 @@ pub async fn form(
     Extension(caller): Extension<Caller>,
     Query(q): Query<DetailsQuery>,
 ) -> Result<Response, PageError> {
-    let d = state.store.patient_details(&caller.actor(), caller.account.id).await?;
+    let d = state
+        .store
+        .patient_details(&caller.actor(), caller.account.id)
+        .await?;
     let mut f = vec![("nation".to_owned(), d.nation.code().to_owned())];
     if let Some(dob) = d.date_of_birth {
         f.push(("date_of_birth".into(), uk_date(dob)));

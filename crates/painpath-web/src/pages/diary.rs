@@ -57,9 +57,24 @@ pub fn chart_and_rows(entries: &[CheckIn], from: Date, to: Date) -> (String, Vec
     }
     rows.reverse();
     let series = [
-        Series { name: "Pain (0 none to 10 worst)", values: &pain, style: LineStyle::Solid, class: "series-pain" },
-        Series { name: "Fatigue (0 none to 10 worst)", values: &fatigue, style: LineStyle::Dashed, class: "series-fatigue" },
-        Series { name: "Hours slept", values: &sleep, style: LineStyle::Dotted, class: "series-sleep" },
+        Series {
+            name: "Pain (0 none to 10 worst)",
+            values: &pain,
+            style: LineStyle::Solid,
+            class: "series-pain",
+        },
+        Series {
+            name: "Fatigue (0 none to 10 worst)",
+            values: &fatigue,
+            style: LineStyle::Dashed,
+            class: "series-fatigue",
+        },
+        Series {
+            name: "Hours slept",
+            values: &sleep,
+            style: LineStyle::Dotted,
+            class: "series-sleep",
+        },
     ];
     let description = format!(
         "Daily pain, fatigue and hours slept from {} to {}. Gaps are days with nothing recorded. The same figures are in the table below.",
@@ -84,16 +99,25 @@ pub async fn show(
     Query(q): Query<DiaryQuery>,
 ) -> Result<Response, PageError> {
     let today = state.clock.today();
-    let to = parse_uk_or_iso(&q.to).filter(|d| *d <= today).unwrap_or(today);
+    let to = parse_uk_or_iso(&q.to)
+        .filter(|d| *d <= today)
+        .unwrap_or(today);
     let from = to.checked_sub(29.days()).unwrap_or(to);
-    let entries = state.store.diary(&caller.actor(), caller.account.id, from, to).await?;
+    let entries = state
+        .store
+        .diary(&caller.actor(), caller.account.id, from, to)
+        .await?;
     let (chart, rows) = chart_and_rows(&entries, from, to);
     let notes = entries
         .iter()
         .rev()
         .filter_map(|e| e.note.as_ref().map(|n| (uk_date(e.date), n.clone())))
         .collect();
-    let later = to.checked_add(30.days()).ok().filter(|d| *d <= today).map(|d| d.to_string());
+    let later = to
+        .checked_add(30.days())
+        .ok()
+        .filter(|d| *d <= today)
+        .map(|d| d.to_string());
     let page = DiaryPage {
         layout: Layout::new(&state, Some(&caller), "Diary", "/diary"),
         heading: format!("Your diary, {} to {}", uk_date(from), uk_date(to)),

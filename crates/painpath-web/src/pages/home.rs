@@ -53,7 +53,10 @@ pub async fn show(
     let mut today_done = false;
     if let Some(c) = caller.as_ref().filter(|c| c.account.role == Role::Patient) {
         let from = today.checked_sub(6.days()).unwrap_or(today);
-        let days = state.store.diary(&c.actor(), c.account.id, from, today).await?;
+        let days = state
+            .store
+            .diary(&c.actor(), c.account.id, from, today)
+            .await?;
         today_done = days.iter().any(|d| d.date == today);
         let mut d = today;
         while d >= from {
@@ -73,13 +76,19 @@ pub async fn show(
         today_done,
         week,
         set_up,
-        saved: q.saved.parse::<Date>().map(crate::clock::uk_day).unwrap_or_default(),
+        saved: q
+            .saved
+            .parse::<Date>()
+            .map(crate::clock::uk_day)
+            .unwrap_or_default(),
     };
     render(&page)
 }
 
 pub fn day_row(date: Date, entry: Option<&painpath_core::diary::CheckIn>) -> DayRow {
-    let rating = |v: Option<painpath_core::scale::Nrs>| v.map(|n| n.to_string()).unwrap_or_else(|| "–".into());
+    let rating = |v: Option<painpath_core::scale::Nrs>| {
+        v.map(|n| n.to_string()).unwrap_or_else(|| "–".into())
+    };
     DayRow {
         date,
         label: format!("{} {}", &weekday(date)[..3], uk_date(date)),

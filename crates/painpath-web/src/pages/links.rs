@@ -45,7 +45,13 @@ async fn live_link(state: &AppState, token: &str) -> Result<OneTimeLink, PageErr
     Ok(link)
 }
 
-fn page(state: &AppState, token: String, purpose: LinkPurpose, fields: Fields, problems: Problems) -> LinkPage {
+fn page(
+    state: &AppState,
+    token: String,
+    purpose: LinkPurpose,
+    fields: Fields,
+    problems: Problems,
+) -> LinkPage {
     let (heading, intro, new_account) = match purpose {
         LinkPurpose::FirstAdmin => (
             "Set up painpath",
@@ -74,9 +80,18 @@ fn page(state: &AppState, token: String, purpose: LinkPurpose, fields: Fields, p
     }
 }
 
-pub async fn form(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, PageError> {
+pub async fn form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
     let link = live_link(&state, &token).await?;
-    render(&page(&state, token, link.purpose, Fields::default(), Problems::new()))
+    render(&page(
+        &state,
+        token,
+        link.purpose,
+        Fields::default(),
+        Problems::new(),
+    ))
 }
 
 pub async fn submit(
@@ -96,38 +111,61 @@ pub async fn submit(
     match link.purpose {
         LinkPurpose::PasswordReset { .. } => {
             if !problems.is_empty() {
-                return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, token, link.purpose, f, problems));
+                return render_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &page(&state, token, link.purpose, f, problems),
+                );
             }
-            let hash = auth::hash_password(password).await.map_err(|e| PageError::Internal(e.to_string()))?;
-            state.store.redeem_password_reset(&token_hash(&token), now, &hash).await?;
+            let hash = auth::hash_password(password)
+                .await
+                .map_err(|e| PageError::Internal(e.to_string()))?;
+            state
+                .store
+                .redeem_password_reset(&token_hash(&token), now, &hash)
+                .await?;
             Ok(see_other("/sign-in?next=/"))
         }
         LinkPurpose::FirstAdmin | LinkPurpose::PatientInvitation { .. } => {
             let username = problems.check("username", Username::parse(f.get("username")));
             let name = problems.check("display_name", DisplayName::parse(f.get("display_name")));
             let (Some(username), Some(name)) = (username, name) else {
-                return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, token, link.purpose, f, problems));
+                return render_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &page(&state, token, link.purpose, f, problems),
+                );
             };
             if !problems.is_empty() {
-                return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, token, link.purpose, f, problems));
+                return render_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &page(&state, token, link.purpose, f, problems),
+                );
             }
             let role = match link.purpose {
                 LinkPurpose::FirstAdmin => Role::Admin,
                 _ => Role::Patient,
             };
-            let hash = auth::hash_password(password).await.map_err(|e| PageError::Internal(e.to_string()))?;
+            let hash = auth::hash_password(password)
+                .await
+                .map_err(|e| PageError::Internal(e.to_string()))?;
             let new = NewAccount {
                 username: username.clone(),
                 display_name: name.as_str().to_owned(),
                 role,
                 password_hash: hash,
             };
-            match state.store.redeem_account_link(&token_hash(&token), now, &new).await {
+            match state
+                .store
+                .redeem_account_link(&token_hash(&token), now, &new)
+                .await
+            {
                 Ok(_) => {}
                 Err(StoreError::Conflict("username")) => {
                     let mut p = Problems::new();
                     p.add("username", "that username is taken; choose another");
-                    return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, token, link.purpose, f, p));
+                    return render_status(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        &page(&state, token, link.purpose, f, p),
+                    );
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -138,7 +176,11 @@ pub async fn submit(
                 .ok_or(PageError::NotFound)?
                 .account;
             let cookie = auth::start_session(&state, &account, false).await?;
-            let to = if role == Role::Patient { "/details?welcome=1" } else { "/" };
+            let to = if role == Role::Patient {
+                "/details?welcome=1"
+            } else {
+                "/"
+            };
             let mut response = see_other(to);
             response.headers_mut().insert(
                 SET_COOKIE,

@@ -34,7 +34,12 @@ struct ListPage {
     link_expires: String,
 }
 
-async fn list_page(state: &AppState, caller: &Caller, link: String, link_expires: String) -> Result<Response, PageError> {
+async fn list_page(
+    state: &AppState,
+    caller: &Caller,
+    link: String,
+    link_expires: String,
+) -> Result<Response, PageError> {
     let patients = state
         .store
         .my_patients(&caller.actor())
@@ -43,8 +48,14 @@ async fn list_page(state: &AppState, caller: &Caller, link: String, link_expires
         .map(|p| PatientRow {
             id: p.id.0,
             name: p.display_name,
-            born: p.date_of_birth.map(uk_date).unwrap_or_else(|| "not recorded".into()),
-            last: p.last_check_in.map(uk_date).unwrap_or_else(|| "never".into()),
+            born: p
+                .date_of_birth
+                .map(uk_date)
+                .unwrap_or_else(|| "not recorded".into()),
+            last: p
+                .last_check_in
+                .map(uk_date)
+                .unwrap_or_else(|| "never".into()),
         })
         .collect();
     render(&ListPage {
@@ -55,7 +66,10 @@ async fn list_page(state: &AppState, caller: &Caller, link: String, link_expires
     })
 }
 
-pub async fn list(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<Response, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, PageError> {
     list_page(&state, &caller, String::new(), String::new()).await
 }
 
@@ -70,7 +84,9 @@ pub async fn invite(
         &state,
         &headers,
         Some(&actor),
-        LinkPurpose::PatientInvitation { clinician: actor.user },
+        LinkPurpose::PatientInvitation {
+            clinician: actor.user,
+        },
         auth::INVITATION_LIFETIME,
     )
     .await?;
@@ -99,7 +115,12 @@ struct PatientPage {
     reset_link: String,
 }
 
-async fn patient_page(state: &AppState, caller: &Caller, patient: UserId, reset_link: String) -> Result<Response, PageError> {
+async fn patient_page(
+    state: &AppState,
+    caller: &Caller,
+    patient: UserId,
+    reset_link: String,
+) -> Result<Response, PageError> {
     let actor = caller.actor();
     // Each of these reads is checked against the care-team link and audited by the store.
     let account = state.store.account(&actor, patient).await?;
@@ -110,13 +131,26 @@ async fn patient_page(state: &AppState, caller: &Caller, patient: UserId, reset_
     let periods = state.store.treatment_periods(&actor, patient).await?;
     let (chart, rows) = super::diary::chart_and_rows(&entries, from, today);
     render(&PatientPage {
-        layout: Layout::new(state, Some(caller), account.display_name.clone(), "/patients"),
+        layout: Layout::new(
+            state,
+            Some(caller),
+            account.display_name.clone(),
+            "/patients",
+        ),
         name: account.display_name,
         id: patient.0,
-        born: details.date_of_birth.map(uk_date).unwrap_or_else(|| "not recorded".into()),
+        born: details
+            .date_of_birth
+            .map(uk_date)
+            .unwrap_or_else(|| "not recorded".into()),
         nation: details.nation.label(),
-        health_number: details.health_number.map(|n| n.to_string()).unwrap_or_else(|| "not recorded".into()),
-        gp: details.gp_practice_name.unwrap_or_else(|| "not recorded".into()),
+        health_number: details
+            .health_number
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "not recorded".into()),
+        gp: details
+            .gp_practice_name
+            .unwrap_or_else(|| "not recorded".into()),
         chart,
         rows,
         periods: periods
@@ -154,7 +188,9 @@ pub async fn password_reset(
         &state,
         &headers,
         Some(&actor),
-        LinkPurpose::PasswordReset { user: UserId(patient) },
+        LinkPurpose::PasswordReset {
+            user: UserId(patient),
+        },
         auth::RESET_LIFETIME,
     )
     .await?;

@@ -75,7 +75,13 @@ async fn page(
 ) -> Result<SettingsPage, PageError> {
     let actor = caller.actor();
     let links = if caller.account.role == Role::Patient {
-        state.store.care_links(&actor, caller.account.id).await?.iter().map(link_row).collect()
+        state
+            .store
+            .care_links(&actor, caller.account.id)
+            .await?
+            .iter()
+            .map(link_row)
+            .collect()
     } else {
         Vec::new()
     };
@@ -89,7 +95,10 @@ async fn page(
             id: t.id,
             name: t.name,
             created: uk_instant(t.created_at),
-            expires: t.expires_at.map(uk_instant).unwrap_or_else(|| "never".into()),
+            expires: t
+                .expires_at
+                .map(uk_instant)
+                .unwrap_or_else(|| "never".into()),
             live: t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now),
         })
         .collect();
@@ -118,7 +127,16 @@ pub async fn show(
         "token" => "The token is revoked.",
         _ => "",
     };
-    render(&page(&state, &caller, String::new(), message.to_owned(), Problems::new()).await?)
+    render(
+        &page(
+            &state,
+            &caller,
+            String::new(),
+            message.to_owned(),
+            Problems::new(),
+        )
+        .await?,
+    )
 }
 
 pub async fn display(
@@ -157,12 +175,17 @@ pub async fn password(
         let p = page(&state, &caller, String::new(), String::new(), problems).await?;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
-    let hash = auth::hash_password(new).await.map_err(|e| PageError::Internal(e.to_string()))?;
+    let hash = auth::hash_password(new)
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?;
     let keep = match &caller.via {
         Via::Session { token_hash, .. } => Some(token_hash.as_str()),
         Via::ApiToken => None,
     };
-    state.store.change_own_password(&caller.actor(), &hash, keep).await?;
+    state
+        .store
+        .change_own_password(&caller.actor(), &hash, keep)
+        .await?;
     Ok(see_other("/settings?done=password"))
 }
 
@@ -172,11 +195,17 @@ pub async fn revoke_link(
     Path(link): Path<i64>,
     _form: SignedForm,
 ) -> Result<Response, PageError> {
-    let links = state.store.care_links(&caller.actor(), caller.account.id).await?;
+    let links = state
+        .store
+        .care_links(&caller.actor(), caller.account.id)
+        .await?;
     if !links.iter().any(|l| l.id == link) {
         return Err(PageError::NotFound);
     }
-    state.store.revoke_care_link(&caller.actor(), link, state.clock.now()).await?;
+    state
+        .store
+        .revoke_care_link(&caller.actor(), link, state.clock.now())
+        .await?;
     Ok(see_other("/settings?done=revoked"))
 }
 
@@ -188,13 +217,21 @@ pub async fn create_token(
     let name = f.get("token_name");
     if name.is_empty() || name.chars().count() > 100 {
         let p = Problems::single("token_name", "give the token a name of 1 to 100 characters");
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &caller, String::new(), String::new(), p).await?);
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&state, &caller, String::new(), String::new(), p).await?,
+        );
     }
     let token = auth::new_token();
     let expires = auth::expires_in(state.clock.now(), auth::API_TOKEN_LIFETIME);
     state
         .store
-        .create_api_token(&caller.actor(), &auth::token_hash(&token), name, Some(expires))
+        .create_api_token(
+            &caller.actor(),
+            &auth::token_hash(&token),
+            name,
+            Some(expires),
+        )
         .await?;
     // Shown once, on this page, and never again: it is not in any address or log.
     render(&page(&state, &caller, token, String::new(), Problems::new()).await?)
@@ -206,6 +243,9 @@ pub async fn revoke_token(
     Path(token): Path<i64>,
     _form: SignedForm,
 ) -> Result<Response, PageError> {
-    state.store.revoke_api_token(&caller.actor(), token, state.clock.now()).await?;
+    state
+        .store
+        .revoke_api_token(&caller.actor(), token, state.clock.now())
+        .await?;
     Ok(see_other("/settings?done=token"))
 }

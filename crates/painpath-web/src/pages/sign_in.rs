@@ -75,12 +75,19 @@ pub async fn submit(
             },
         )
     };
-    let account = match auth::check_credentials(&state, f.get("username"), f.get("password"), &address.0).await {
-        Ok(a) => a,
-        Err(SignInError::Wrong) => return again(auth::WRONG_CREDENTIALS, StatusCode::UNAUTHORIZED),
-        Err(SignInError::TooMany) => return again(auth::TOO_MANY_ATTEMPTS, StatusCode::TOO_MANY_REQUESTS),
-        Err(SignInError::Store(e)) => return Err(e.into()),
-    };
+    let account =
+        match auth::check_credentials(&state, f.get("username"), f.get("password"), &address.0)
+            .await
+        {
+            Ok(a) => a,
+            Err(SignInError::Wrong) => {
+                return again(auth::WRONG_CREDENTIALS, StatusCode::UNAUTHORIZED);
+            }
+            Err(SignInError::TooMany) => {
+                return again(auth::TOO_MANY_ATTEMPTS, StatusCode::TOO_MANY_REQUESTS);
+            }
+            Err(SignInError::Store(e)) => return Err(e.into()),
+        };
     let cookie = auth::start_session(&state, &account, keep).await?;
     let mut response = see_other(&next);
     response.headers_mut().insert(

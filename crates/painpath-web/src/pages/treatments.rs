@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use painpath_core::kb::TreatmentGroup;
 use painpath_core::problems::Problems;
-use painpath_core::treatment::{MedicationClass, PeriodId, PeriodOutcome, PeriodSource, Therapy, TreatmentPeriod};
+use painpath_core::treatment::{
+    MedicationClass, PeriodId, PeriodOutcome, PeriodSource, Therapy, TreatmentPeriod,
+};
 use painpath_wire::treatment::NewPeriodBody;
 
 use super::{Layout, problem_for, render, render_status, see_other};
@@ -55,7 +57,11 @@ impl TreatmentsPage {
 
 fn row(state: &AppState, p: &TreatmentPeriod) -> PeriodRow {
     let what = match &p.therapy {
-        Therapy::Treatment(code) => state.kb.treatment(code.as_str()).map(|t| t.name.clone()).unwrap_or_else(|| code.to_string()),
+        Therapy::Treatment(code) => state
+            .kb
+            .treatment(code.as_str())
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| code.to_string()),
         Therapy::Medication(class) => class.label().to_owned(),
     };
     PeriodRow {
@@ -73,8 +79,16 @@ fn row(state: &AppState, p: &TreatmentPeriod) -> PeriodRow {
     }
 }
 
-async fn page(state: &AppState, caller: &Caller, fields: Fields, problems: Problems) -> Result<TreatmentsPage, PageError> {
-    let periods = state.store.treatment_periods(&caller.actor(), caller.account.id).await?;
+async fn page(
+    state: &AppState,
+    caller: &Caller,
+    fields: Fields,
+    problems: Problems,
+) -> Result<TreatmentsPage, PageError> {
+    let periods = state
+        .store
+        .treatment_periods(&caller.actor(), caller.account.id)
+        .await?;
     let groups = TreatmentGroup::ALL
         .iter()
         .map(|g| Group {
@@ -90,18 +104,35 @@ async fn page(state: &AppState, caller: &Caller, fields: Fields, problems: Probl
         .collect();
     Ok(TreatmentsPage {
         layout: Layout::new(state, Some(caller), "My treatments", "/treatments"),
-        open: periods.iter().filter(|p| p.is_open()).map(|p| row(state, p)).collect(),
-        past: periods.iter().filter(|p| !p.is_open()).map(|p| row(state, p)).collect(),
+        open: periods
+            .iter()
+            .filter(|p| p.is_open())
+            .map(|p| row(state, p))
+            .collect(),
+        past: periods
+            .iter()
+            .filter(|p| !p.is_open())
+            .map(|p| row(state, p))
+            .collect(),
         groups,
-        classes: MedicationClass::ALL.iter().map(|c| (c.code(), c.label())).collect(),
-        outcomes: PeriodOutcome::ALL.iter().map(|o| (o.code(), o.label())).collect(),
+        classes: MedicationClass::ALL
+            .iter()
+            .map(|c| (c.code(), c.label()))
+            .collect(),
+        outcomes: PeriodOutcome::ALL
+            .iter()
+            .map(|o| (o.code(), o.label()))
+            .collect(),
         fields,
         problems,
         today: uk_date(state.clock.today()),
     })
 }
 
-pub async fn show(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, PageError> {
     render(&page(&state, &caller, Fields::default(), Problems::new()).await?)
 }
 
@@ -142,7 +173,14 @@ pub async fn add(
     let parsed = match (problems.is_empty(), start) {
         (true, Some(start)) => parse_new_period(
             &state.kb,
-            NewPeriodBody { treatment, medication_class, name: f.opt("name").map(str::to_owned), start, end, outcome },
+            NewPeriodBody {
+                treatment,
+                medication_class,
+                name: f.opt("name").map(str::to_owned),
+                start,
+                end,
+                outcome,
+            },
             state.clock.today(),
         ),
         _ => Err(problems),
@@ -151,11 +189,19 @@ pub async fn add(
         Ok(period) => {
             state
                 .store
-                .add_treatment_period(&caller.actor(), caller.account.id, &period, PeriodSource::SelfReported)
+                .add_treatment_period(
+                    &caller.actor(),
+                    caller.account.id,
+                    &period,
+                    PeriodSource::SelfReported,
+                )
                 .await?;
             Ok(see_other("/treatments"))
         }
-        Err(problems) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &caller, f, problems).await?),
+        Err(problems) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&state, &caller, f, problems).await?,
+        ),
     }
 }
 
@@ -167,14 +213,24 @@ pub async fn end(
 ) -> Result<Response, PageError> {
     let mut problems = Problems::new();
     let end = page_date(&f, "end", &mut problems).unwrap_or_default();
-    let result = if problems.is_empty() { parse_end(&end, f.get("outcome"), state.clock.today()) } else { Err(problems) };
+    let result = if problems.is_empty() {
+        parse_end(&end, f.get("outcome"), state.clock.today())
+    } else {
+        Err(problems)
+    };
     match result {
         Ok((end, outcome)) => {
             let actor = caller.actor();
-            let periods = state.store.treatment_periods(&actor, caller.account.id).await?;
+            let periods = state
+                .store
+                .treatment_periods(&actor, caller.account.id)
+                .await?;
             if periods.iter().any(|p| p.id.0 == period && end < p.start) {
                 let p = Problems::single("end", "the end is before the start");
-                return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &caller, f, p).await?);
+                return render_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &page(&state, &caller, f, p).await?,
+                );
             }
             state
                 .store
@@ -182,6 +238,9 @@ pub async fn end(
                 .await?;
             Ok(see_other("/treatments"))
         }
-        Err(p) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &caller, f, p).await?),
+        Err(p) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&state, &caller, f, p).await?,
+        ),
     }
 }
