@@ -32,7 +32,11 @@ pub fn help_now(kb: &Kb, nation: Option<Nation>) -> Vec<&Service> {
 /// default nation).
 pub fn self_harm_signposts(kb: &Kb, nation: Option<Nation>) -> Vec<&Service> {
     let nation = nation.unwrap_or_default();
-    let line = if nation == Nation::NorthernIreland { "lifeline" } else { "nhs_111" };
+    let line = if nation == Nation::NorthernIreland {
+        "lifeline"
+    } else {
+        "nhs_111"
+    };
     let pick = |code: &str| {
         kb.services()
             .iter()
@@ -110,7 +114,10 @@ mod tests {
     #[test]
     fn self_harm_signposts_are_samaritans_then_the_nations_line() {
         let kb = kb();
-        assert_eq!(codes(self_harm_signposts(&kb, None)), ["samaritans", "nhs_111"]);
+        assert_eq!(
+            codes(self_harm_signposts(&kb, None)),
+            ["samaritans", "nhs_111"]
+        );
         assert_eq!(
             codes(self_harm_signposts(&kb, Some(Nation::NorthernIreland))),
             ["samaritans", "lifeline"]

@@ -296,7 +296,10 @@ impl CheckIn {
                 None
             }
             Some(h) if ((h * 10.0).round() - h * 10.0).abs() > 1e-9 => {
-                problems.add("sleep_hours", "expected at most one decimal place, such as 6.5");
+                problems.add(
+                    "sleep_hours",
+                    "expected at most one decimal place, such as 6.5",
+                );
                 None
             }
             Some(h) => Some((h * 10.0).round() as u16),
@@ -499,7 +502,10 @@ mod tests {
             date: Some(today()),
             ..CheckInDraft::default()
         };
-        assert_eq!(fields(CheckIn::parse(d, &cx(&[])).unwrap_err()), ["check_in"]);
+        assert_eq!(
+            fields(CheckIn::parse(d, &cx(&[])).unwrap_err()),
+            ["check_in"]
+        );
     }
 
     #[test]
@@ -547,10 +553,7 @@ mod tests {
             sleep_hours: Some(6.5),
             ..draft()
         };
-        assert_eq!(
-            CheckIn::parse(ok, &cx(&[])).unwrap().sleep_tenths,
-            Some(65)
-        );
+        assert_eq!(CheckIn::parse(ok, &cx(&[])).unwrap().sleep_tenths, Some(65));
         let bad = CheckInDraft {
             sleep_hours: Some(6.25),
             ..draft()
@@ -565,13 +568,20 @@ mod tests {
     fn done_today_must_be_an_own_period_open_on_the_day() {
         let periods = [
             period(1, Date::constant(2026, 1, 1), None),
-            period(2, Date::constant(2026, 1, 1), Some(Date::constant(2026, 2, 1))),
+            period(
+                2,
+                Date::constant(2026, 1, 1),
+                Some(Date::constant(2026, 2, 1)),
+            ),
         ];
         let ok = CheckInDraft {
             done_today: vec![(1, Some("20 minutes".into()))],
             ..draft()
         };
-        assert_eq!(CheckIn::parse(ok, &cx(&periods)).unwrap().done_today.len(), 1);
+        assert_eq!(
+            CheckIn::parse(ok, &cx(&periods)).unwrap().done_today.len(),
+            1
+        );
         let ended = CheckInDraft {
             done_today: vec![(2, None)],
             ..draft()
@@ -593,7 +603,11 @@ mod tests {
     #[test]
     fn factors_are_normalised_and_merged() {
         let d = CheckInDraft {
-            factors: vec!["Poor  sleep".into(), "poor sleep".into(), "food: dairy".into()],
+            factors: vec![
+                "Poor  sleep".into(),
+                "poor sleep".into(),
+                "food: dairy".into(),
+            ],
             ..draft()
         };
         let c = CheckIn::parse(d, &cx(&[])).unwrap();
@@ -603,7 +617,10 @@ mod tests {
             factors: vec!["<script>".into()],
             ..draft()
         };
-        assert_eq!(fields(CheckIn::parse(bad, &cx(&[])).unwrap_err()), ["factors[0]"]);
+        assert_eq!(
+            fields(CheckIn::parse(bad, &cx(&[])).unwrap_err()),
+            ["factors[0]"]
+        );
     }
 
     #[test]

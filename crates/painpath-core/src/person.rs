@@ -220,9 +220,13 @@ impl PatientDetails {
             "" => None,
             text => problems.check("health_number", HealthNumber::parse(text)),
         };
-        let gp_practice_name = text_field(&mut problems, "gp_practice_name", input.gp_practice_name);
-        let gp_practice_address =
-            text_field(&mut problems, "gp_practice_address", input.gp_practice_address);
+        let gp_practice_name =
+            text_field(&mut problems, "gp_practice_name", input.gp_practice_name);
+        let gp_practice_address = text_field(
+            &mut problems,
+            "gp_practice_address",
+            input.gp_practice_address,
+        );
         let details = PatientDetails {
             date_of_birth: input.date_of_birth,
             nation: nation.unwrap_or_default(),

@@ -135,7 +135,10 @@ mod tests {
 
     #[test]
     fn the_base_field_drops_positions_and_sub_fields() {
-        let p = |f: &str| Problem { field: f.into(), message: String::new() };
+        let p = |f: &str| Problem {
+            field: f.into(),
+            message: String::new(),
+        };
         assert_eq!(p("pain_regions[2]").base_field(), "pain_regions");
         assert_eq!(p("done_today[0].period").base_field(), "done_today");
         assert_eq!(p("pain").base_field(), "pain");

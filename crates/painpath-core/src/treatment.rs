@@ -23,8 +23,7 @@ impl TreatmentCode {
         let ok = !s.is_empty()
             && s.len() <= 64
             && s.starts_with(|c: char| c.is_ascii_lowercase())
-            && s
-                .chars()
+            && s.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if ok {
             Ok(TreatmentCode(s.to_owned()))
@@ -237,7 +236,10 @@ impl NewPeriod {
             }
         }
         if outcome.is_some() && end.is_none() {
-            problems.add("outcome", "an outcome is recorded only once the period has ended");
+            problems.add(
+                "outcome",
+                "an outcome is recorded only once the period has ended",
+            );
         }
         problems.into_result(NewPeriod {
             therapy,

@@ -6,12 +6,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use painpath_core::instruments::Instrument;
 use painpath_core::kb::{DialKind, Kb, Service, Source, Treatment, TreatmentGroup};
 use painpath_core::person::Nation;
 use painpath_core::treatment::TreatmentCode;
 use serde::de::DeserializeOwned;
 
 use crate::contract;
+use crate::instrument::check_instrument;
 use crate::problems::KbProblems;
 use crate::shape::{ServiceEntry, ServicesFile, SourceEntry, SourcesFile, TreatmentFile};
 
@@ -25,7 +27,7 @@ pub(crate) struct KbFile {
     pub text: Result<String, String>,
 }
 
-const WHOLE_FILE: &str = "(file)";
+pub(crate) const WHOLE_FILE: &str = "(file)";
 const SERVICES: &str = "services.toml";
 const SOURCES: &str = "sources.toml";
 const README: &str = "README.md";
@@ -37,6 +39,7 @@ pub(crate) fn build(files: &[KbFile], root: &str) -> Result<Kb, KbProblems> {
     let mut sources_file = None;
     let mut services_file = None;
     let mut treatment_files = Vec::new();
+    let mut instrument_files = Vec::new();
     for file in files {
         if file.path == SOURCES {
             sources_file = Some(file);
@@ -44,14 +47,16 @@ pub(crate) fn build(files: &[KbFile], root: &str) -> Result<Kb, KbProblems> {
             services_file = Some(file);
         } else if file.path == README {
             // Documentation for reviewers; nothing in it is data.
-        } else if let Some(stem) = treatment_stem(&file.path) {
+        } else if let Some(stem) = stem_in("treatments/", &file.path) {
             treatment_files.push((stem, file));
+        } else if let Some(stem) = stem_in("instruments/", &file.path) {
+            instrument_files.push((stem, file));
         } else {
             problems.add(
                 &file.shown,
                 WHOLE_FILE,
                 "not a file the knowledge base reads; expected README.md, services.toml, \
-                 sources.toml or treatments/<code>.toml",
+                 sources.toml, treatments/<code>.toml or instruments/<code>.toml",
             );
         }
     }
@@ -115,8 +120,29 @@ pub(crate) fn build(files: &[KbFile], root: &str) -> Result<Kb, KbProblems> {
         }
     };
 
+    let mut instruments = Vec::new();
+    let mut all_instruments_parsed = true;
+    for (stem, file) in &instrument_files {
+        let checked = check_instrument(stem, file, &source_ids, &mut cited, &mut problems);
+        all_instruments_parsed &= checked.parsed;
+        instruments.extend(checked.text);
+    }
+    for instrument in Instrument::ALL {
+        let code = instrument.code();
+        if !instrument_files.iter().any(|(stem, _)| *stem == code) {
+            problems.add(
+                format!("{root}/instruments/{code}.toml"),
+                WHOLE_FILE,
+                format!(
+                    "missing; painpath scores `{code}`, so the knowledge base needs its wording, \
+                     codes and bands"
+                ),
+            );
+        }
+    }
+
     // An unparsed file's citations are unknown, so "not cited" would be guesswork then.
-    if let (Some(file), Some(_)) = (sources_file, &services) {
+    if let (Some(file), Some(_), true) = (sources_file, &services, all_instruments_parsed) {
         for (i, source) in sources.iter().enumerate() {
             if !cited.contains(&source.id) {
                 problems.add(
@@ -140,22 +166,19 @@ pub(crate) fn build(files: &[KbFile], root: &str) -> Result<Kb, KbProblems> {
         treatments.into_values().collect(),
         services.unwrap_or_default(),
         sources,
-    ))
+    )
+    .with_instruments(instruments))
 }
 
-/// `treatments/rtms.toml` gives `rtms`; anything else, including a file in a subfolder of
-/// `treatments/`, gives `None`.
-fn treatment_stem(path: &str) -> Option<&str> {
-    let name = path.strip_prefix("treatments/")?.strip_suffix(".toml")?;
+/// `stem_in("treatments/", "treatments/rtms.toml")` gives `rtms`; anything else, including a
+/// file in a subfolder of `treatments/`, gives `None`.
+fn stem_in<'a>(folder: &str, path: &'a str) -> Option<&'a str> {
+    let name = path.strip_prefix(folder)?.strip_suffix(".toml")?;
     (!name.contains('/')).then_some(name)
 }
 
 /// Parses a file into its shape, or records why it cannot be parsed.
-fn parse<T: DeserializeOwned>(
-    file: &KbFile,
-    array: Option<&str>,
-    problems: &mut KbProblems,
-) -> Option<T> {
+pub(crate) fn parse<T: DeserializeOwned>(file: &KbFile, problems: &mut KbProblems) -> Option<T> {
     let text = match &file.text {
         Ok(text) => text,
         Err(why) => {
@@ -166,7 +189,7 @@ fn parse<T: DeserializeOwned>(
     match toml::from_str::<T>(text) {
         Ok(value) => Some(value),
         Err(error) => {
-            let (field, message) = describe(text, array, &error);
+            let (field, message) = describe(text, &error);
             problems.add(&file.shown, field, message);
             None
         }
@@ -174,26 +197,17 @@ fn parse<T: DeserializeOwned>(
 }
 
 /// Turns a TOML or serde error into a field and a message. The field is named when it can be
-/// (an unknown field from the message; otherwise the key on the error's line), inside its array
-/// entry (`service[2].phone`) when the file holds an array of tables; the line is always given,
-/// since that is what a reviewer can find in an editor.
-fn describe(text: &str, array: Option<&str>, error: &toml::de::Error) -> (String, String) {
+/// (an unknown field from the message; otherwise the key on the error's line), inside the table
+/// it belongs to (`service[2].phone`, `item[4].scale.min`); the line is always given, since that
+/// is what a reviewer can find in an editor.
+fn describe(text: &str, error: &toml::de::Error) -> (String, String) {
     let message = error.message().trim().to_owned();
     let offset = error.span().map(|s| s.start).unwrap_or(0).min(text.len());
     let before = text.get(..offset).unwrap_or("");
     let line = before.matches('\n').count() + 1;
-    let in_entry = |name: &str| match array {
-        Some(array) => {
-            let header = format!("[[{array}]]");
-            let entries = before
-                .lines()
-                .filter(|l| l.trim_start().starts_with(&header))
-                .count();
-            match entries.checked_sub(1) {
-                Some(i) => format!("{array}[{i}].{name}"),
-                None => name.to_owned(),
-            }
-        }
+    let table = table_path(before);
+    let in_entry = |name: &str| match &table {
+        Some(table) => format!("{table}.{name}"),
         None => name.to_owned(),
     };
     if let Some(rest) = message.strip_prefix("unknown field `")
@@ -222,8 +236,48 @@ fn describe(text: &str, array: Option<&str>, error: &toml::de::Error) -> (String
     }
 }
 
+/// The table that the end of `before` is inside, named as the loader names fields: each array
+/// of tables with its entry's index (`service[2]`, `answer_set[0].option[3]`, `item[4].scale`),
+/// or `None` at the top of the file.
+fn table_path(before: &str) -> Option<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut current = None;
+    for line in before.lines() {
+        let line = line.trim();
+        if let Some(name) = line.strip_prefix("[[").and_then(|r| r.split_once("]]")) {
+            let name = name.0.trim().to_owned();
+            // A new entry starts afresh the arrays nested in the one before.
+            counts.retain(|key, _| !key.starts_with(&format!("{name}.")));
+            *counts.entry(name.clone()).or_insert(0) += 1;
+            current = Some(name);
+        } else if let Some(name) = line.strip_prefix('[').and_then(|r| r.split_once(']')) {
+            current = Some(name.0.trim().to_owned());
+        } else {
+            continue;
+        }
+        // Name each array on the path by its latest entry.
+        if let Some(name) = &current {
+            let mut path = String::new();
+            let mut dotted = String::new();
+            for part in name.split('.') {
+                if !dotted.is_empty() {
+                    dotted.push('.');
+                    path.push('.');
+                }
+                dotted.push_str(part);
+                path.push_str(part);
+                if let Some(n) = counts.get(&dotted) {
+                    path.push_str(&format!("[{}]", n - 1));
+                }
+            }
+            current = Some(path);
+        }
+    }
+    current
+}
+
 /// A required line of plain text: present, not blank, with no line breaks or padding.
-fn text(
+pub(crate) fn text(
     value: &Option<String>,
     file: &KbFile,
     field: &str,
@@ -253,12 +307,12 @@ fn text(
 }
 
 /// A lower-case snake_case code starting with a letter (`nice_ng193`).
-fn is_code(s: &str) -> bool {
+pub(crate) fn is_code(s: &str) -> bool {
     TreatmentCode::parse(s).is_ok()
 }
 
 fn check_sources(file: &KbFile, problems: &mut KbProblems) -> Vec<Source> {
-    let Some(parsed) = parse::<SourcesFile>(file, Some("source"), problems) else {
+    let Some(parsed) = parse::<SourcesFile>(file, problems) else {
         return Vec::new();
     };
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -348,7 +402,7 @@ fn check_treatment(stem: &str, file: &KbFile, problems: &mut KbProblems) -> Opti
              lower-case snake_case code",
         );
     }
-    let parsed = parse::<TreatmentFile>(file, None, problems)?;
+    let parsed = parse::<TreatmentFile>(file, problems)?;
 
     let code = match &parsed.code {
         None => {
@@ -433,7 +487,7 @@ fn check_services(
     cited: &mut BTreeSet<String>,
     problems: &mut KbProblems,
 ) -> Option<Vec<Service>> {
-    let parsed = parse::<ServicesFile>(file, Some("service"), problems)?;
+    let parsed = parse::<ServicesFile>(file, problems)?;
     let mut services: Vec<(usize, Service)> = Vec::new();
     for (i, entry) in parsed.service.iter().enumerate() {
         if let Some(service) = check_service(i, entry, file, source_ids, cited, problems) {

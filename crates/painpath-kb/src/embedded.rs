@@ -8,6 +8,22 @@
 /// Every data file of `kb/`: its path inside `kb/`, with `/` separators, and its text; sorted by
 /// path.
 pub const FILES: &[(&str, &str)] = &[
+    (
+        "instruments/acr2016.toml",
+        include_str!("../../../kb/instruments/acr2016.toml"),
+    ),
+    (
+        "instruments/fiqr.toml",
+        include_str!("../../../kb/instruments/fiqr.toml"),
+    ),
+    (
+        "instruments/gad7.toml",
+        include_str!("../../../kb/instruments/gad7.toml"),
+    ),
+    (
+        "instruments/phq9.toml",
+        include_str!("../../../kb/instruments/phq9.toml"),
+    ),
     ("services.toml", include_str!("../../../kb/services.toml")),
     ("sources.toml", include_str!("../../../kb/sources.toml")),
     (

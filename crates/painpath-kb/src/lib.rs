@@ -1,5 +1,7 @@
 //! painpath's knowledge base: the reviewed files in `kb/`, embedded in the binary, checked and
-//! turned into core's [`Kb`] (design.md 13; house-style.md, "The knowledge base as data").
+//! turned into core's [`Kb`] (design.md 13; house-style.md, "The knowledge base as data"): the
+//! treatments, the help services, and the questionnaires' wording, codes and bands
+//! (`kb/instruments/`, checked against core's scoring).
 //!
 //! [`load`] reads the embedded copy, which is what painpath runs on. [`load_dir`] reads a folder
 //! on disk with exactly the same checks, so that a clinical reviewer can check an edit with
@@ -11,6 +13,7 @@
 mod check;
 mod contract;
 mod embedded;
+mod instrument;
 mod problems;
 mod shape;
 

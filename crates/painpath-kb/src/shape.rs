@@ -55,3 +55,112 @@ pub(crate) struct SourceEntry {
     pub title: Option<String>,
     pub url: Option<String>,
 }
+
+/// `kb/instruments/<code>.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InstrumentFile {
+    pub instrument: Option<String>,
+    pub title: Option<String>,
+    pub recall: Option<String>,
+    pub stem: Option<String>,
+    pub wording: Option<String>,
+    pub sources: Option<Vec<String>>,
+    pub loinc_panel: Option<String>,
+    pub loinc_total: Option<String>,
+    pub licence: Option<LicenceTable>,
+    #[serde(default)]
+    pub section: Vec<SectionEntry>,
+    #[serde(default)]
+    pub answer_set: Vec<AnswerSetEntry>,
+    #[serde(default)]
+    pub item: Vec<ItemEntry>,
+    pub bands: Option<BandsTable>,
+    pub mcid: Option<McidTable>,
+    pub mcid_note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LicenceTable {
+    pub notice: Option<String>,
+    pub loinc: Option<String>,
+    pub source: Option<String>,
+    pub unconfirmed: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SectionEntry {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub instructions: Option<String>,
+    pub recall: Option<String>,
+    pub unconfirmed: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AnswerSetEntry {
+    pub id: Option<String>,
+    #[serde(default)]
+    pub option: Vec<OptionEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OptionEntry {
+    pub value: Option<i64>,
+    pub label: Option<String>,
+    pub loinc: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ItemEntry {
+    pub id: Option<String>,
+    pub section: Option<String>,
+    pub kind: Option<String>,
+    pub text: Option<String>,
+    pub loinc: Option<String>,
+    pub answers: Option<String>,
+    pub scale: Option<ScaleTable>,
+    pub unconfirmed: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ScaleTable {
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub min_label: Option<String>,
+    pub max_label: Option<String>,
+    pub unconfirmed: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BandsTable {
+    pub scale: Option<String>,
+    pub source: Option<String>,
+    pub diagnostic: Option<bool>,
+    pub note: Option<String>,
+    #[serde(default)]
+    pub band: Vec<BandEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BandEntry {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub code: Option<String>,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct McidTable {
+    pub points: Option<i64>,
+    pub source: Option<String>,
+}

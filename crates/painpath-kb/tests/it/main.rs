@@ -3,7 +3,10 @@
 //! crate.
 
 mod broken;
+mod broken_instruments;
 mod crisis;
+mod instruments;
+mod loinc;
 mod real;
 mod tidy;
 
