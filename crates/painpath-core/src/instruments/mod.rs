@@ -7,6 +7,7 @@ pub mod acr2016;
 pub mod fiqr;
 pub mod gad7;
 pub mod phq9;
+pub mod response;
 
 use std::fmt;
 use std::str::FromStr;
