@@ -78,10 +78,18 @@ pub fn parse_date(field: &str, text: &str, problems: &mut Problems) -> Option<Da
     )
 }
 
-fn parse_time(field: &str, text: &Option<String>, problems: &mut Problems) -> Option<painpath_core::Time> {
+fn parse_time(
+    field: &str,
+    text: &Option<String>,
+    problems: &mut Problems,
+) -> Option<painpath_core::Time> {
     let text = text.as_deref()?;
     let ok = text.len() == 5 && text.as_bytes()[2] == b':';
-    let parsed = if ok { text.parse::<painpath_core::Time>().ok() } else { None };
+    let parsed = if ok {
+        text.parse::<painpath_core::Time>().ok()
+    } else {
+        None
+    };
     if parsed.is_none() {
         problems.add(field, "expected a time as HH:MM, such as 23:15");
     }
@@ -100,7 +108,10 @@ impl CheckInBody {
             .and_then(|d| parse_date("date", d, &mut problems));
         let date = match (path_date, body_date) {
             (Some(p), Some(b)) if p != b => {
-                problems.add("date", "the date in the body differs from the date in the path");
+                problems.add(
+                    "date",
+                    "the date in the body differs from the date in the path",
+                );
                 None
             }
             (Some(p), _) => Some(p),
@@ -178,7 +189,11 @@ impl From<&CheckIn> for CheckInView {
             mood: c.mood.map(|v| v.get()),
             stress: c.stress.map(|v| v.get()),
             sensitivity: c.sensitivity.map(|v| v.get()),
-            sensitivities: c.sensitivities.iter().map(|s| s.code().to_owned()).collect(),
+            sensitivities: c
+                .sensitivities
+                .iter()
+                .map(|s| s.code().to_owned())
+                .collect(),
             activity_minutes: c.activity_minutes,
             flare: c.flare,
             pain_regions: c.pain_regions.iter().map(|r| r.code().to_owned()).collect(),
@@ -231,6 +246,9 @@ mod tests {
         };
         let (draft, problems) = body.into_draft(None);
         assert_eq!(problems.iter().next().unwrap().field, "bed_time");
-        assert_eq!(draft.wake_time, Some(painpath_core::Time::constant(7, 5, 0, 0)));
+        assert_eq!(
+            draft.wake_time,
+            Some(painpath_core::Time::constant(7, 5, 0, 0))
+        );
     }
 }

@@ -33,7 +33,8 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonFailure> {
         }
     };
     // Trailing characters after the value are a syntax error too.
-    de.end().map_err(|e| JsonFailure::Syntax(Problems::single("body", plain(&e))))?;
+    de.end()
+        .map_err(|e| JsonFailure::Syntax(Problems::single("body", plain(&e))))?;
     Ok(value)
 }
 

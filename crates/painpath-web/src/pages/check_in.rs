@@ -12,12 +12,14 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use painpath_core::Date;
-use painpath_core::body::{BodyRegion, BodyRegionGroup};
 use painpath_core::day::day_choice;
-use painpath_core::diary::{CheckIn, CheckInContext, CheckInDraft, Domain, FACTOR_SUGGESTIONS, Sensitivity};
+use painpath_core::diary::{
+    CheckIn, CheckInContext, CheckInDraft, Domain, FACTOR_SUGGESTIONS, Sensitivity,
+};
 use painpath_core::problems::Problems;
 use painpath_core::treatment::TreatmentPeriod;
 
+use super::body_map::BodyMap;
 use super::{Layout, problem_for, render, render_status, see_other};
 use crate::AppState;
 use crate::auth::Caller;
@@ -31,11 +33,6 @@ pub struct Rating {
     pub label: &'static str,
     pub low: &'static str,
     pub high: &'static str,
-}
-
-pub struct RegionGroup {
-    pub label: &'static str,
-    pub regions: Vec<(&'static str, &'static str)>,
 }
 
 pub struct DayOption {
@@ -58,7 +55,7 @@ struct CheckInPage {
     problems: Problems,
     pain: Rating,
     ratings: Vec<Rating>,
-    region_groups: Vec<RegionGroup>,
+    body_map: BodyMap,
     sensitivities: Vec<(&'static str, &'static str)>,
     factor_suggestions: Vec<&'static str>,
     other_factors: String,
@@ -102,25 +99,12 @@ fn rating(domain: Domain) -> Rating {
     }
 }
 
-fn region_groups() -> Vec<RegionGroup> {
-    use BodyRegionGroup::*;
-    [
-        (LeftUpper, "Left arm, shoulder and jaw"),
-        (RightUpper, "Right arm, shoulder and jaw"),
-        (LeftLower, "Left hip and leg"),
-        (RightLower, "Right hip and leg"),
-        (Axial, "Neck, back, chest and abdomen"),
-    ]
-    .into_iter()
-    .map(|(group, label)| RegionGroup {
-        label,
-        regions: BodyRegion::ALL
-            .iter()
-            .filter(|r| r.group() == group)
-            .map(|r| (r.code(), r.label()))
-            .collect(),
-    })
-    .collect()
+/// The first problem with any chosen body area (the core names them `pain_regions[1]`).
+fn regions_problem(problems: &Problems) -> &str {
+    problems
+        .iter()
+        .find(|p| p.base_field() == "pain_regions")
+        .map_or("", |p| p.message.as_str())
 }
 
 /// A stored check-in as form fields, so one template shows both stored and submitted values.
@@ -199,8 +183,15 @@ fn page(
     } else {
         other_factors
     };
+    let body_map = BodyMap::new("pain_regions", "region", &fields.all("pain_regions"))
+        .with_problem(regions_problem(&problems));
     CheckInPage {
-        layout: Layout::new(state, Some(caller), format!("Check-in for {}", uk_date(date)), "/check-in"),
+        layout: Layout::new(
+            state,
+            Some(caller),
+            format!("Check-in for {}", uk_date(date)),
+            "/check-in",
+        ),
         date,
         day_label: uk_day(date),
         day_options,
@@ -210,8 +201,11 @@ fn page(
         problems,
         pain: rating(Domain::Pain),
         ratings: Domain::ALL[1..].iter().map(|d| rating(*d)).collect(),
-        region_groups: region_groups(),
-        sensitivities: Sensitivity::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+        body_map,
+        sensitivities: Sensitivity::ALL
+            .iter()
+            .map(|s| (s.code(), s.label()))
+            .collect(),
         factor_suggestions: FACTOR_SUGGESTIONS.to_vec(),
         other_factors,
         periods: periods.into_iter().filter(|p| p.is_open_on(date)).collect(),
@@ -227,18 +221,37 @@ pub async fn form(
 ) -> Result<Response, PageError> {
     let choice = day_choice(state.clock.local_now());
     let today = choice.today;
-    let asked = if q.date.is_empty() { None } else { Some(parse_uk_or_iso(&q.date)) };
+    let asked = if q.date.is_empty() {
+        None
+    } else {
+        Some(parse_uk_or_iso(&q.date))
+    };
     let (date, mut notice) = match asked {
         None => (choice.suggested(), String::new()),
         Some(Some(d)) if d <= today => (d, String::new()),
-        Some(Some(_)) => (today, "You can only fill in today or earlier days.".to_owned()),
-        Some(None) => (today, "That date was not understood. Write it as day/month/year, such as 24/11/2026.".to_owned()),
+        Some(Some(_)) => (
+            today,
+            "You can only fill in today or earlier days.".to_owned(),
+        ),
+        Some(None) => (
+            today,
+            "That date was not understood. Write it as day/month/year, such as 24/11/2026."
+                .to_owned(),
+        ),
     };
     // Only when the person has not picked a day do we ask which one they mean.
     let day_options = match (asked, choice.yesterday_likely) {
         (None, Some(yesterday)) => vec![
-            DayOption { iso: yesterday.to_string(), label: format!("Yesterday, {}", uk_day(yesterday)), checked: true },
-            DayOption { iso: today.to_string(), label: format!("Today, {}", uk_day(today)), checked: false },
+            DayOption {
+                iso: yesterday.to_string(),
+                label: format!("Yesterday, {}", uk_day(yesterday)),
+                checked: true,
+            },
+            DayOption {
+                iso: today.to_string(),
+                label: format!("Today, {}", uk_day(today)),
+                checked: false,
+            },
         ],
         _ => Vec::new(),
     };
@@ -248,7 +261,9 @@ pub async fn form(
     let periods = state.store.treatment_periods(&actor, me).await?;
     let mut fields = existing.as_ref().map(to_fields).unwrap_or_default();
     if q.copy == "yesterday" {
-        let previous_day = date.yesterday().map_err(|e| PageError::Internal(e.to_string()))?;
+        let previous_day = date
+            .yesterday()
+            .map_err(|e| PageError::Internal(e.to_string()))?;
         match state.store.check_in(&actor, me, previous_day).await? {
             Some(prev) => {
                 fields = to_fields(&CheckIn::same_as(&prev, date));
@@ -260,7 +275,17 @@ pub async fn form(
             None => notice = format!("There is no check-in for {} to copy.", uk_day(previous_day)),
         }
     }
-    render(&page(&state, &caller, date, day_options, existing.is_some(), notice, fields, Problems::new(), periods))
+    render(&page(
+        &state,
+        &caller,
+        date,
+        day_options,
+        existing.is_some(),
+        notice,
+        fields,
+        Problems::new(),
+        periods,
+    ))
 }
 
 fn number(f: &Fields, field: &str, problems: &mut Problems) -> Option<i64> {
@@ -294,13 +319,14 @@ fn draft(f: &Fields, problems: &mut Problems) -> CheckInDraft {
         }
     });
     let time = |field: &str, problems: &mut Problems| {
-        f.opt(field).and_then(|t| match t.parse::<painpath_core::Time>() {
-            Ok(v) => Some(v),
-            Err(_) => {
-                problems.add(field, "expected a time such as 23:15");
-                None
-            }
-        })
+        f.opt(field)
+            .and_then(|t| match t.parse::<painpath_core::Time>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    problems.add(field, "expected a time such as 23:15");
+                    None
+                }
+            })
     };
     let bed_time = time("bed_time", problems);
     let wake_time = time("wake_time", problems);
@@ -361,7 +387,10 @@ pub async fn save(
     let mut problems = Problems::new();
     let draft = draft(&f, &mut problems);
     let today = state.clock.today();
-    let cx = CheckInContext { today, periods: &periods };
+    let cx = CheckInContext {
+        today,
+        periods: &periods,
+    };
     let parsed = CheckIn::parse(draft, &cx);
     let check_in = match parsed {
         Ok(c) if problems.is_empty() => c,
@@ -373,9 +402,23 @@ pub async fn save(
                     }
                 }
             }
-            let date = f.opt("date").and_then(parse_uk_or_iso).filter(|d| *d <= today).unwrap_or(today);
+            let date = f
+                .opt("date")
+                .and_then(parse_uk_or_iso)
+                .filter(|d| *d <= today)
+                .unwrap_or(today);
             let existing = state.store.check_in(&actor, me, date).await?.is_some();
-            let page = page(&state, &caller, date, Vec::new(), existing, String::new(), f, problems, periods);
+            let page = page(
+                &state,
+                &caller,
+                date,
+                Vec::new(),
+                existing,
+                String::new(),
+                f,
+                problems,
+                periods,
+            );
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };

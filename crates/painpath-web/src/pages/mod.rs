@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod body_map;
 pub mod check_in;
 pub mod details;
 pub mod diary;
@@ -48,7 +49,12 @@ pub struct NavItem {
 }
 
 impl Layout {
-    pub fn new(state: &AppState, caller: Option<&Caller>, title: impl Into<String>, current: &str) -> Layout {
+    pub fn new(
+        state: &AppState,
+        caller: Option<&Caller>,
+        title: impl Into<String>,
+        current: &str,
+    ) -> Layout {
         Layout {
             title: title.into(),
             clinic_name: if state.config.clinic_name.is_empty() {
@@ -91,27 +97,57 @@ impl Layout {
     }
 
     pub fn csrf(&self) -> &str {
-        self.signed_in.as_ref().map(|s| s.csrf.as_str()).unwrap_or("")
+        self.signed_in
+            .as_ref()
+            .map(|s| s.csrf.as_str())
+            .unwrap_or("")
     }
 
     pub fn nav(&self) -> Vec<NavItem> {
         let Some(s) = &self.signed_in else {
-            return vec![NavItem { href: "/sign-in", label: "Sign in" }];
+            return vec![NavItem {
+                href: "/sign-in",
+                label: "Sign in",
+            }];
         };
-        let mut items = vec![NavItem { href: "/", label: "Home" }];
+        let mut items = vec![NavItem {
+            href: "/",
+            label: "Home",
+        }];
         match s.role {
             Role::Patient => items.extend([
-                NavItem { href: "/check-in", label: "Check in" },
-                NavItem { href: "/diary", label: "Diary" },
-                NavItem { href: "/treatments", label: "My treatments" },
+                NavItem {
+                    href: "/check-in",
+                    label: "Check in",
+                },
+                NavItem {
+                    href: "/diary",
+                    label: "Diary",
+                },
+                NavItem {
+                    href: "/treatments",
+                    label: "My treatments",
+                },
             ]),
-            Role::Clinician => items.push(NavItem { href: "/patients", label: "My patients" }),
+            Role::Clinician => items.push(NavItem {
+                href: "/patients",
+                label: "My patients",
+            }),
             Role::Admin => items.extend([
-                NavItem { href: "/admin", label: "Accounts" },
-                NavItem { href: "/admin/audit", label: "Audit" },
+                NavItem {
+                    href: "/admin",
+                    label: "Accounts",
+                },
+                NavItem {
+                    href: "/admin/audit",
+                    label: "Audit",
+                },
             ]),
         }
-        items.push(NavItem { href: "/settings", label: "Settings" });
+        items.push(NavItem {
+            href: "/settings",
+            label: "Settings",
+        });
         items
     }
 
