@@ -11,7 +11,7 @@ use super::Instrument;
 use super::acr2016::{Acr2016, Acr2016Draft};
 use super::fiqr::Fiqr;
 use super::gad7::Gad7;
-use super::phq9::{self, Phq9};
+use super::phq9::Phq9;
 
 pub const PHQ9_ITEMS: [&str; 9] = [
     "phq9_1", "phq9_2", "phq9_3", "phq9_4", "phq9_5", "phq9_6", "phq9_7", "phq9_8", "phq9_9",
@@ -347,7 +347,7 @@ mod tests {
         let r = Response::Phq9(Phq9::parse(&[0, 0, 0, 0, 0, 0, 0, 0, 1], None).unwrap());
         let s = r.summary();
         assert!(s.self_harm_risk);
-        assert_eq!(s.band, Some(phq9::Severity::Minimal.code()));
+        assert_eq!(s.band, Some(super::super::phq9::Severity::Minimal.code()));
         assert!(phq9_item9_risk(Some(2)));
         assert!(!phq9_item9_risk(Some(0)));
         assert!(!phq9_item9_risk(None));
