@@ -1,5 +1,11 @@
 //! Accessible SVG charts, written by hand from core values, for the diary page and for letters.
 //!
+//! There are two charts:
+//!
+//! - [`line_chart`]: values per day, such as the diary's pain, fatigue and sleep.
+//! - [`score_chart`]: questionnaire scores at irregular dates, drawn over shaded severity bands
+//!   with, where one is known, a bracket the size of the minimal clinically important difference.
+//!
 //! The output is a complete `<svg>` element that a page can place inline and a letter can embed.
 //! It is built to pass a strict Content-Security-Policy and to follow the page's theme:
 //!
@@ -21,6 +27,10 @@ use std::fmt::{self, Write};
 
 use jiff::Span;
 use painpath_core::Date;
+
+mod score;
+
+pub use score::{Mcid, NO_SCORES, NO_SCORES_IN_PERIOD, ScoreChart, ShadedBand, score_chart};
 
 /// How a series' line is drawn, so that series can be told apart without colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,7 +117,7 @@ impl Frame {
     }
 
     fn y(&self, value: f64) -> f64 {
-        PLOT_BOTTOM - value / self.y_max * (PLOT_BOTTOM - PLOT_TOP)
+        y_position(value, self.y_max)
     }
 
     /// The value to draw, or `None` for a gap. A value that is not a number cannot be drawn
@@ -120,49 +130,93 @@ impl Frame {
     }
 }
 
-fn write_line_chart(out: &mut String, chart: &LineChart<'_>) -> fmt::Result {
-    let id = id_token(chart.id);
-    let days = chart
-        .series
-        .iter()
-        .map(|s| s.values.len())
-        .max()
-        .unwrap_or(0);
-    // A scale that is zero, negative or not a number would divide by zero or turn the chart
-    // upside down; every rating in painpath is out of 10, so that is the safe reading.
-    let y_max = if chart.y_max.is_finite() && chart.y_max > 0.0 {
-        chart.y_max
+/// The vertical position of `value` on a scale from 0 to `y_max`.
+fn y_position(value: f64, y_max: f64) -> f64 {
+    PLOT_BOTTOM - value / y_max * (PLOT_BOTTOM - PLOT_TOP)
+}
+
+/// The top of a scale as given, or 10 for one that is zero, negative or not a number: that would
+/// divide by zero or turn the chart upside down, and every rating in painpath is out of 10, so
+/// that is the safe reading.
+fn scale_max(y_max: f64) -> f64 {
+    if y_max.is_finite() && y_max > 0.0 {
+        y_max
     } else {
         10.0
-    };
-    let frame = Frame { days, y_max };
-    let height = LEGEND_TOP + chart.series.len() as f64 * LEGEND_ROW + BOTTOM_PADDING;
+    }
+}
 
+/// What every chart opens with: the `<svg>` element, its title and description, and the scale's
+/// name above the plot.
+struct Header<'a> {
+    id: &'a str,
+    title: &'a str,
+    description: &'a str,
+    y_label: &'a str,
+    height: f64,
+}
+
+fn write_header(out: &mut String, header: &Header<'_>) -> fmt::Result {
+    let id = id_token(header.id);
     writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc" font-family="inherit" font-size="{fs}" fill="currentColor">"#,
         w = Num(WIDTH),
-        h = Num(height),
+        h = Num(header.height),
         fs = Num(FONT_SIZE),
     )?;
     writeln!(
         out,
         r#"<title id="{id}-title">{}</title>"#,
-        Escaped(chart.title)
+        Escaped(header.title)
     )?;
     writeln!(
         out,
         r#"<desc id="{id}-desc">{}</desc>"#,
-        Escaped(chart.description)
+        Escaped(header.description)
     )?;
     writeln!(
         out,
         r#"<text class="chart-y-label" x="{}" y="{}">{}</text>"#,
         Num(PLOT_LEFT),
         Num(Y_LABEL_BASELINE),
-        Escaped(chart.y_label),
+        Escaped(header.y_label),
+    )
+}
+
+/// The message drawn in the middle of an empty plot, between `left` and `right`.
+fn write_empty_message(out: &mut String, left: f64, right: f64, message: &str) -> fmt::Result {
+    writeln!(
+        out,
+        r#"<text class="chart-empty" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+        Num((left + right) / 2.0),
+        Num((PLOT_TOP + PLOT_BOTTOM) / 2.0 + TEXT_DROP),
+        Escaped(message),
+    )
+}
+
+fn write_line_chart(out: &mut String, chart: &LineChart<'_>) -> fmt::Result {
+    let days = chart
+        .series
+        .iter()
+        .map(|s| s.values.len())
+        .max()
+        .unwrap_or(0);
+    let y_max = scale_max(chart.y_max);
+    let frame = Frame { days, y_max };
+    let height = LEGEND_TOP + chart.series.len() as f64 * LEGEND_ROW + BOTTOM_PADDING;
+
+    write_header(
+        out,
+        &Header {
+            id: chart.id,
+            title: chart.title,
+            description: chart.description,
+            y_label: chart.y_label,
+            height,
+        },
     )?;
-    write_y_axis(out, &frame)?;
+    write_y_axis(out, y_max)?;
     write_x_axis(out, &frame, chart.first_day)?;
 
     let any_entries = chart
@@ -174,13 +228,7 @@ fn write_line_chart(out: &mut String, chart: &LineChart<'_>) -> fmt::Result {
             write_series(out, &frame, index, series)?;
         }
     } else {
-        writeln!(
-            out,
-            r#"<text class="chart-empty" x="{}" y="{}" text-anchor="middle">{}</text>"#,
-            Num((PLOT_LEFT + PLOT_RIGHT) / 2.0),
-            Num((PLOT_TOP + PLOT_BOTTOM) / 2.0 + TEXT_DROP),
-            Escaped(NO_ENTRIES),
-        )?;
+        write_empty_message(out, PLOT_LEFT, PLOT_RIGHT, NO_ENTRIES)?;
     }
 
     write_legend(out, chart.series)?;
@@ -188,12 +236,12 @@ fn write_line_chart(out: &mut String, chart: &LineChart<'_>) -> fmt::Result {
 }
 
 /// Gridlines at round numbers (0, 5, 10 on a rating), with the zero line drawn as the axis.
-fn write_y_axis(out: &mut String, frame: &Frame) -> fmt::Result {
-    let step = grid_step(frame.y_max);
+fn write_y_axis(out: &mut String, y_max: f64) -> fmt::Result {
+    let step = grid_step(y_max);
     // Counting in whole steps, rather than adding, keeps 0.1 + 0.2 errors out of the labels.
     let levels: Vec<f64> = (0u32..)
         .map(|k| f64::from(k) * step)
-        .take_while(|v| *v <= frame.y_max * (1.0 + 1e-9))
+        .take_while(|v| *v <= y_max * (1.0 + 1e-9))
         .collect();
 
     writeln!(
@@ -201,7 +249,7 @@ fn write_y_axis(out: &mut String, frame: &Frame) -> fmt::Result {
         r#"<g class="chart-grid" stroke="currentColor" stroke-opacity="0.3" stroke-width="1">"#
     )?;
     for level in levels.iter().skip(1) {
-        let y = Num(frame.y(*level));
+        let y = Num(y_position(*level, y_max));
         writeln!(
             out,
             r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}"/>"#,
@@ -210,7 +258,7 @@ fn write_y_axis(out: &mut String, frame: &Frame) -> fmt::Result {
         )?;
     }
     writeln!(out, "</g>")?;
-    let y = Num(frame.y(0.0));
+    let y = Num(y_position(0.0, y_max));
     writeln!(
         out,
         r#"<line class="chart-axis" x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="currentColor" stroke-width="1"/>"#,
@@ -224,7 +272,7 @@ fn write_y_axis(out: &mut String, frame: &Frame) -> fmt::Result {
             out,
             r#"<text x="{}" y="{}">{}</text>"#,
             Num(PLOT_LEFT - 6.0),
-            Num(frame.y(*level) + TEXT_DROP),
+            Num(y_position(*level, y_max) + TEXT_DROP),
             Num(*level),
         )?;
     }
