@@ -18,6 +18,8 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub clinic_name: Option<String>,
     pub clinic_address: Option<String>,
+    /// Show the FIQR form (only once the clinic has the authors' permission).
+    pub fiqr_form_enabled: Option<bool>,
     pub data: Option<PathBuf>,
     pub database: Option<String>,
 }
@@ -47,6 +49,16 @@ pub fn web_config(file: &FileConfig) -> Result<painpath_web::Config, Failure> {
         clinic_name: env("PAINPATH_CLINIC_NAME")
             .or_else(|| file.clinic_name.clone())
             .unwrap_or_default(),
+        fiqr_form_enabled: match env("PAINPATH_FIQR_FORM_ENABLED").as_deref() {
+            Some("1" | "true" | "yes") => true,
+            Some("0" | "false" | "no") => false,
+            Some(other) => {
+                return Err(Failure::Input(vec![format!(
+                    "PAINPATH_FIQR_FORM_ENABLED: expected true or false (got {other})"
+                )]));
+            }
+            None => file.fiqr_form_enabled.unwrap_or(false),
+        },
         clinic_address: env("PAINPATH_CLINIC_ADDRESS")
             .or_else(|| file.clinic_address.clone())
             .unwrap_or_default(),

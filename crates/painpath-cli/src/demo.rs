@@ -11,12 +11,18 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use painpath_core::access::Actor;
 use painpath_core::diary::{CheckIn, CheckInContext, CheckInDraft};
+use painpath_core::instruments::acr2016::{Acr2016, Acr2016Draft};
+use painpath_core::instruments::fiqr::Fiqr;
+use painpath_core::instruments::gad7::Gad7;
+use painpath_core::instruments::phq9::Phq9;
+use painpath_core::instruments::response::Response as Completed;
+use painpath_core::kb::Kb;
 use painpath_core::person::{HealthNumber, Nation, PatientDetails, Role, UserId, Username};
 use painpath_core::treatment::{
     MedicationClass, NewPeriod, PeriodOutcome, PeriodSource, Therapy, TreatmentCode,
     TreatmentPeriod,
 };
-use painpath_store::{NewAccount, Store};
+use painpath_store::{NewAccount, NewQuestionnaire, Store};
 use painpath_web::auth;
 
 /// One account to print at start-up.
@@ -168,7 +174,7 @@ fn clamp(v: f64) -> i64 {
 
 /// Fills an empty database. If the demo accounts are there already, it only returns them; if
 /// other accounts are there, it adds nothing, so real data is never mixed with invented data.
-pub async fn fill(store: &dyn Store, today: Date) -> anyhow::Result<Vec<Login>> {
+pub async fn fill(store: &dyn Store, kb: &Kb, today: Date) -> anyhow::Result<Vec<Login>> {
     let logins = || {
         let mut v = vec![ADMIN, CLINICIAN, CLINICIAN_2];
         v.extend(patients().into_iter().map(|p| p.login));
@@ -203,6 +209,7 @@ pub async fn fill(store: &dyn Store, today: Date) -> anyhow::Result<Vec<Login>> 
         let team = if i == 3 { clinician_2 } else { clinician };
         store.link_care_team(&admin_actor, id, team).await?;
         fill_patient(store, &p, id, today).await?;
+        fill_questionnaires(store, kb, &p, id, today).await?;
     }
     Ok(logins())
 }
@@ -470,4 +477,112 @@ pub fn print_logins(out: &mut impl Write, base: &str, logins: &[Login]) -> std::
         )?;
     }
     writeln!(out, "The diaries are invented for demonstration.")
+}
+
+/// Questionnaires over the months: an ACR 2016 survey at the start, PHQ-9 and GAD-7 about monthly
+/// (the last one more than four weeks ago for one patient, so it shows as due), and FIQRs that ease
+/// after the helpful treatment. Priya's latest PHQ-9 has item 9 answered, which opens an alert for
+/// her clinician, so the alert list and the crisis support can be seen.
+async fn fill_questionnaires(
+    store: &dyn Store,
+    kb: &Kb,
+    p: &DemoPatient,
+    id: UserId,
+    today: Date,
+) -> anyhow::Result<()> {
+    let me = Actor {
+        user: id,
+        role: Role::Patient,
+    };
+    let first = today.checked_sub(p.days.days())?;
+    let save = |completed: Completed, date: Date| {
+        let text = kb.instrument(completed.instrument());
+        let answers = text
+            .map(|t| painpath_web::questionnaires::answers_to_store(t, &completed))
+            .unwrap_or_default();
+        let self_harm_risk = completed.summary().self_harm_risk;
+        let instrument = completed.instrument();
+        async move {
+            store
+                .save_questionnaire(
+                    &me,
+                    id,
+                    &NewQuestionnaire {
+                        instrument,
+                        date,
+                        answers,
+                        self_harm_risk,
+                    },
+                )
+                .await
+        }
+    };
+    let acr = Acr2016::parse(&Acr2016Draft {
+        pain_regions: [
+            "left_shoulder_girdle",
+            "right_shoulder_girdle",
+            "left_upper_arm",
+            "neck",
+            "upper_back",
+            "lower_back",
+            "left_hip",
+            "right_hip",
+            "left_upper_leg",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        fatigue: 2,
+        waking_unrefreshed: 3,
+        cognitive_symptoms: 2,
+        headaches: true,
+        lower_abdominal_pain_or_cramps: p.sleep_story,
+        depression: false,
+        symptoms_at_least_3_months: true,
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    save(Completed::Acr2016(acr), first.checked_add(3.days())?).await?;
+    let months = p.days / 30;
+    // Gareth last filled in his mood questionnaires six weeks ago, so they show as due.
+    let stop_before = if p.login.username == "gareth" { 42 } else { 0 };
+    for m in 0..=months {
+        let date = first.checked_add((m * 30 + 7).days())?;
+        if date > today || today.since(date)?.get_days() < stop_before {
+            continue;
+        }
+        let later = f64::from(m) / f64::from(months.max(1));
+        let level = if later > 0.5 { 1 } else { 2 };
+        let mut items = [level, level, 2, 2, 1, level - 1, 2, 0, 0];
+        let last = m == months || date.checked_add(30.days())? > today;
+        if p.login.username == "priya" && last {
+            items[8] = 1;
+        }
+        let phq9 =
+            Phq9::parse(&items.map(i64::from), Some(1)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        save(Completed::Phq9(phq9), date).await?;
+        let gad7 = Gad7::parse(&[level, 1, level, 2, 1, 1, level - 1].map(i64::from))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        save(Completed::Gad7(gad7), date).await?;
+        if m % 2 == 0 {
+            let f = |x: f64| (x - 3.0 * later).round().clamp(0.0, 10.0) as i64;
+            let fiqr = Fiqr::parse(
+                &[f(5.0); 9],
+                &[f(6.0), f(5.0)],
+                &[
+                    f(7.0),
+                    f(7.0),
+                    f(6.0),
+                    f(6.0),
+                    f(4.0),
+                    f(5.0),
+                    f(4.0),
+                    f(6.0),
+                    f(3.0),
+                    f(6.0),
+                ],
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            save(Completed::Fiqr(fiqr), date).await?;
+        }
+    }
+    Ok(())
 }

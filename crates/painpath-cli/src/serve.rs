@@ -32,7 +32,7 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
     // Demo data goes in before the server listens, so nobody sees a half-filled demo.
     let demo_logins = if args.demo {
         Some(
-            demo::fill(&*store, clock.today())
+            demo::fill(&*store, &kb, clock.today())
                 .await
                 .context("filling the demonstration data")?,
         )

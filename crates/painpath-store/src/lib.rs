@@ -19,6 +19,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use painpath_core::access::Actor;
 use painpath_core::diary::CheckIn;
+use painpath_core::instruments::Instrument;
 use painpath_core::person::{PatientDetails, Role, UserId, Username};
 use painpath_core::treatment::{NewPeriod, PeriodId, PeriodOutcome, PeriodSource, TreatmentPeriod};
 
@@ -181,6 +182,73 @@ pub struct Preferences {
 pub enum Saved {
     Created,
     Replaced,
+}
+
+/// One stored answer of a questionnaire: a number, or a body area's code for each area ticked on
+/// the ACR pain map; with the item's and answer's LOINC codes when LOINC has them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredAnswer {
+    /// painpath's item id (`phq9_9`, `acr_pain_map`).
+    pub item: String,
+    pub value: Option<i64>,
+    pub code: Option<String>,
+    pub loinc: Option<String>,
+    pub answer_loinc: Option<String>,
+}
+
+/// A completed questionnaire to store. The caller has checked and scored it with the core.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewQuestionnaire {
+    pub instrument: Instrument,
+    /// The day it was completed, in Europe/London.
+    pub date: Date,
+    pub answers: Vec<StoredAnswer>,
+    /// PHQ-9 item 9 above 0: opens a self-harm alert for the care team.
+    pub self_harm_risk: bool,
+}
+
+/// A stored questionnaire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuestionnaireResponse {
+    pub id: i64,
+    pub patient: UserId,
+    pub instrument: Instrument,
+    pub date: Date,
+    pub completed_at: Timestamp,
+    pub recorded_by: UserId,
+    /// In the order they were stored.
+    pub answers: Vec<StoredAnswer>,
+}
+
+/// What an alert is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlertKind {
+    /// PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered above 0.
+    SelfHarm,
+}
+
+impl AlertKind {
+    /// The stored code (`self_harm`).
+    pub fn code(self) -> &'static str {
+        match self {
+            AlertKind::SelfHarm => "self_harm",
+        }
+    }
+}
+
+/// An alert for a patient's care team; it stays open until a clinician acknowledges it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alert {
+    pub id: i64,
+    pub patient: UserId,
+    pub patient_name: String,
+    pub kind: AlertKind,
+    pub raised_at: Timestamp,
+    /// The questionnaire that raised it, once one was completed (a draft can raise it first).
+    pub response: Option<i64>,
+    pub acknowledged_by: Option<UserId>,
+    pub acknowledged_by_name: Option<String>,
+    pub acknowledged_at: Option<Timestamp>,
 }
 
 /// Everything painpath keeps. Each method is atomic. Both backends pass `tests/it/contract.rs`.
@@ -405,6 +473,64 @@ pub trait Store: Send + Sync {
         end: Date,
         outcome: PeriodOutcome,
     ) -> StoreResult<()>;
+
+    // ----- Questionnaires and alerts --------------------------------------------------------
+
+    /// Stores a completed questionnaire and its answers. The patient (self-report) or a clinician
+    /// on their care team (administered in clinic; `recorded_by` is the actor); audited when not
+    /// the patient. In the same transaction: the patient's draft of that instrument is deleted,
+    /// and when `self_harm_risk` is true a self-harm alert is opened for the care team unless one
+    /// is already open (then that open alert is linked to this response if it had none).
+    /// Returns the response's id.
+    async fn save_questionnaire(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        q: &NewQuestionnaire,
+    ) -> StoreResult<i64>;
+
+    /// The patient's questionnaires, oldest first, all instruments or one. The patient or their
+    /// care team (audited).
+    async fn questionnaires(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        instrument: Option<Instrument>,
+    ) -> StoreResult<Vec<QuestionnaireResponse>>;
+
+    /// Keeps a half-finished questionnaire (opaque text: the web layer's form fields) so the
+    /// patient can come back to it; replaces any earlier draft of that instrument. The patient
+    /// only. When `self_harm_risk` is true, opens the self-harm alert as `save_questionnaire` does
+    /// (the answer is a signal the moment it is given, finished or not).
+    async fn save_questionnaire_draft(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        instrument: Instrument,
+        fields: &str,
+        self_harm_risk: bool,
+    ) -> StoreResult<()>;
+
+    /// The patient's draft of an instrument, if any. The patient only.
+    async fn questionnaire_draft(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        instrument: Instrument,
+    ) -> StoreResult<Option<String>>;
+
+    /// Unacknowledged alerts of every patient with a live care-team link to the clinician, newest
+    /// first. Clinicians only (others: Forbidden). One audit entry naming those patients, when
+    /// there are any.
+    async fn open_alerts(&self, by: &Actor) -> StoreResult<Vec<Alert>>;
+
+    /// Every alert of one patient, newest first: the patient or their care team (audited).
+    async fn patient_alerts(&self, by: &Actor, patient: UserId) -> StoreResult<Vec<Alert>>;
+
+    /// Records who acknowledged an alert, and when. A clinician with a live link to the alert's
+    /// patient; anyone else gets NotFound. Already acknowledged: Conflict("alert_acknowledged").
+    /// Audited.
+    async fn acknowledge_alert(&self, by: &Actor, alert: i64, at: Timestamp) -> StoreResult<()>;
 
     // ----- Audit ----------------------------------------------------------------------------
 

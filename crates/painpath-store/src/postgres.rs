@@ -4,8 +4,9 @@
 //! Calls run in PostgreSQL's default READ COMMITTED transactions. Where two concurrent calls
 //! could both act on the same row, the SQL is written so that the database decides: a one-time
 //! link is claimed by `UPDATE … WHERE used_at IS NULL` (the second claimant waits for the first
-//! to commit and then finds the row used), a check-in by `INSERT … ON CONFLICT`, and a second
-//! live care-team link is refused by a partial unique index.
+//! to commit and then finds the row used), as is an alert's acknowledgement, a check-in by
+//! `INSERT … ON CONFLICT`, as is a questionnaire draft and the one open alert of a kind, and a
+//! second live care-team link is refused by a partial unique index.
 //!
 //! The SQL here has a SQLite twin in `sqlite.rs`. They are written twice on purpose rather than
 //! abstracted over dialects; the contract suite keeps them in step. The decisions about access
@@ -17,6 +18,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use painpath_core::access::Actor;
 use painpath_core::diary::CheckIn;
+use painpath_core::instruments::Instrument;
 use painpath_core::person::{PatientDetails, Role, UserId, Username};
 use painpath_core::treatment::{NewPeriod, PeriodId, PeriodOutcome, PeriodSource, TreatmentPeriod};
 use sqlx::migrate::Migrator;
@@ -25,14 +27,15 @@ use sqlx::{Postgres, Transaction};
 
 use crate::failure::{self, Db};
 use crate::rows::{
-    self, AccountRow, ApiTokenAccountRow, ApiTokenRow, AuditRow, CareLinkRow, CheckInChildren,
-    CheckInColumns, CheckInRow, CredentialsRow, DetailsColumns, DetailsRow, LinkRow,
-    PatientSummaryRow, PeriodRow, SessionRow, millis,
+    self, AccountRow, AlertRow, AnswerRow, ApiTokenAccountRow, ApiTokenRow, AuditRow, CareLinkRow,
+    CheckInChildren, CheckInColumns, CheckInRow, CredentialsRow, DetailsColumns, DetailsRow,
+    LinkRow, PatientSummaryRow, PeriodRow, QuestionnaireRow, SessionRow, millis,
 };
 use crate::rules::{self, Audit};
 use crate::{
-    Account, ApiToken, AuditEntry, CareLink, Credentials, LinkPurpose, NewAccount, NewSession,
-    OneTimeLink, PatientSummary, Preferences, Saved, Session, Store, StoreError, StoreResult,
+    Account, Alert, AlertKind, ApiToken, AuditEntry, CareLink, Credentials, LinkPurpose,
+    NewAccount, NewQuestionnaire, NewSession, OneTimeLink, PatientSummary, Preferences,
+    QuestionnaireResponse, Saved, Session, Store, StoreError, StoreResult,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -266,6 +269,214 @@ async fn load_check_ins(
             done,
         },
     )
+}
+
+// ----- Questionnaires and alerts ----------------------------------------------------------------
+
+/// Every alert read selects these columns, with the patient's and the acknowledger's names; a
+/// macro rather than a constant so that each query stays one static string (`concat!`).
+macro_rules! alert_select {
+    () => {
+        "SELECT al.id, al.patient_id, p.display_name AS patient_name, al.kind, al.raised_at, \
+         al.response_id, al.acknowledged_by, k.display_name AS acknowledged_by_name, \
+         al.acknowledged_at \
+         FROM alerts al \
+         JOIN accounts p ON p.id = al.patient_id \
+         LEFT JOIN accounts k ON k.id = al.acknowledged_by "
+    };
+}
+
+/// Opens an alert of `kind` for the patient unless one is open already (the partial unique index
+/// `alerts_open` decides, also between concurrent calls: `ON CONFLICT` waits for the other
+/// transaction and then does nothing), and links the open alert to `response` if it has no response yet.
+async fn raise_alert(
+    conn: &mut PgConnection,
+    patient: UserId,
+    kind: AlertKind,
+    response: Option<i64>,
+) -> StoreResult<()> {
+    let opened = sqlx::query(
+        "INSERT INTO alerts (patient_id, kind, raised_at, response_id) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (patient_id, kind) WHERE acknowledged_at IS NULL DO NOTHING",
+    )
+    .bind(patient.0)
+    .bind(kind.code())
+    .bind(millis(rows::now()))
+    .bind(response)
+    .execute(&mut *conn)
+    .await
+    .conflict("alert")?;
+    if let Some(response) = response
+        && opened.rows_affected() == 0
+    {
+        sqlx::query(
+            "UPDATE alerts SET response_id = $1 WHERE patient_id = $2 AND kind = $3 \
+             AND acknowledged_at IS NULL AND response_id IS NULL",
+        )
+        .bind(response)
+        .bind(patient.0)
+        .bind(kind.code())
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    }
+    Ok(())
+}
+
+/// Stores a completed questionnaire: the body of [`Store::save_questionnaire`].
+async fn save_questionnaire_on(
+    conn: &mut PgConnection,
+    by: &Actor,
+    patient: UserId,
+    q: &NewQuestionnaire,
+) -> StoreResult<i64> {
+    let live = live_link(&mut *conn, by, patient).await?;
+    let audit = rules::record_questionnaire(by, patient, live)?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO questionnaire_responses \
+         (patient_id, instrument, day, completed_at, recorded_by) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(patient.0)
+    .bind(q.instrument.code())
+    .bind(rows::date_text(q.date))
+    .bind(millis(rows::now()))
+    .bind(by.user.0)
+    .fetch_one(&mut *conn)
+    .await
+    .conflict("questionnaire")?;
+    for (position, a) in (0_i64..).zip(&q.answers) {
+        sqlx::query(
+            "INSERT INTO questionnaire_answers \
+             (response_id, position, item, value, code, loinc, answer_loinc) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(position)
+        .bind(&a.item)
+        .bind(a.value)
+        .bind(a.code.as_deref())
+        .bind(a.loinc.as_deref())
+        .bind(a.answer_loinc.as_deref())
+        .execute(&mut *conn)
+        .await
+        .conflict("answer")?;
+    }
+    sqlx::query("DELETE FROM questionnaire_drafts WHERE patient_id = $1 AND instrument = $2")
+        .bind(patient.0)
+        .bind(q.instrument.code())
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    if q.self_harm_risk {
+        raise_alert(&mut *conn, patient, AlertKind::SelfHarm, Some(id)).await?;
+    }
+    write_audit(&mut *conn, by, audit).await?;
+    Ok(id)
+}
+
+/// Keeps a draft: the body of [`Store::save_questionnaire_draft`].
+async fn save_questionnaire_draft_on(
+    conn: &mut PgConnection,
+    by: &Actor,
+    patient: UserId,
+    instrument: Instrument,
+    fields: &str,
+    self_harm_risk: bool,
+) -> StoreResult<()> {
+    rules::own_draft(by, patient)?;
+    sqlx::query(
+        "INSERT INTO questionnaire_drafts (patient_id, instrument, fields, updated_at) \
+         VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (patient_id, instrument) DO UPDATE SET \
+         fields = excluded.fields, updated_at = excluded.updated_at",
+    )
+    .bind(patient.0)
+    .bind(instrument.code())
+    .bind(fields)
+    .bind(millis(rows::now()))
+    .execute(&mut *conn)
+    .await
+    .conflict("draft")?;
+    if self_harm_risk {
+        raise_alert(&mut *conn, patient, AlertKind::SelfHarm, None).await?;
+    }
+    Ok(())
+}
+
+/// Acknowledges an alert: the body of [`Store::acknowledge_alert`]. Two clinicians at once: the
+/// second `UPDATE` waits for the first to commit, then finds the alert acknowledged.
+async fn acknowledge_alert_on(
+    conn: &mut PgConnection,
+    by: &Actor,
+    alert: i64,
+    at: Timestamp,
+) -> StoreResult<()> {
+    let found: Option<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT patient_id, acknowledged_at FROM alerts WHERE id = $1")
+            .bind(alert)
+            .fetch_optional(&mut *conn)
+            .await
+            .db()?;
+    let Some((patient, acknowledged_at)) = found else {
+        return Err(StoreError::NotFound);
+    };
+    let patient = UserId(patient);
+    let live = live_link(&mut *conn, by, patient).await?;
+    // Access first, so that only the care team learns whether the alert was acknowledged.
+    let audit = rules::acknowledge_alert(by, patient, live)?;
+    if acknowledged_at.is_some() {
+        return Err(StoreError::Conflict("alert_acknowledged"));
+    }
+    let done = sqlx::query(
+        "UPDATE alerts SET acknowledged_by = $1, acknowledged_at = $2 \
+         WHERE id = $3 AND acknowledged_at IS NULL",
+    )
+    .bind(by.user.0)
+    .bind(millis(at))
+    .bind(alert)
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict("alert_acknowledged"));
+    }
+    write_audit(&mut *conn, by, Some(audit)).await
+}
+
+/// One patient's questionnaires, of one instrument or all, oldest first, with their answers.
+async fn load_questionnaires(
+    conn: &mut PgConnection,
+    patient: UserId,
+    instrument: Option<Instrument>,
+) -> StoreResult<Vec<QuestionnaireResponse>> {
+    let code = instrument.map(Instrument::code);
+    let responses: Vec<QuestionnaireRow> = sqlx::query_as(
+        "SELECT id, patient_id, instrument, day, completed_at, recorded_by \
+         FROM questionnaire_responses \
+         WHERE patient_id = $1 AND ($2::TEXT IS NULL OR instrument = $2) ORDER BY day, id",
+    )
+    .bind(patient.0)
+    .bind(code)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    if responses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let answers: Vec<AnswerRow> = sqlx::query_as(
+        "SELECT x.response_id, x.item, x.value, x.code, x.loinc, x.answer_loinc \
+         FROM questionnaire_answers x \
+         JOIN questionnaire_responses r ON r.id = x.response_id \
+         WHERE r.patient_id = $1 AND ($2::TEXT IS NULL OR r.instrument = $2) \
+         ORDER BY x.response_id, x.position",
+    )
+    .bind(patient.0)
+    .bind(code)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    rows::assemble_questionnaires(responses, answers)
 }
 
 /// Reads audit entries (joined with their patients) for the given filter, newest first.
@@ -1243,6 +1454,115 @@ impl Store for PostgresStore {
             .await
             .conflict("period")?;
         write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()
+    }
+
+    // ----- Questionnaires and alerts -------------------------------------------------------
+
+    async fn save_questionnaire(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        q: &NewQuestionnaire,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin().await?;
+        let id = save_questionnaire_on(&mut tx, by, patient, q).await?;
+        tx.commit().await.db()?;
+        Ok(id)
+    }
+
+    async fn questionnaires(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        instrument: Option<Instrument>,
+    ) -> StoreResult<Vec<QuestionnaireResponse>> {
+        let mut tx = self.begin().await?;
+        let live = live_link(&mut tx, by, patient).await?;
+        let audit = rules::read_record(by, patient, live, "questionnaires.read")?;
+        let found = load_questionnaires(&mut tx, patient, instrument).await?;
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()?;
+        Ok(found)
+    }
+
+    async fn save_questionnaire_draft(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        instrument: Instrument,
+        fields: &str,
+        self_harm_risk: bool,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        save_questionnaire_draft_on(&mut tx, by, patient, instrument, fields, self_harm_risk)
+            .await?;
+        tx.commit().await.db()
+    }
+
+    async fn questionnaire_draft(
+        &self,
+        by: &Actor,
+        patient: UserId,
+        instrument: Instrument,
+    ) -> StoreResult<Option<String>> {
+        rules::own_draft(by, patient)?;
+        sqlx::query_scalar(
+            "SELECT fields FROM questionnaire_drafts WHERE patient_id = $1 AND instrument = $2",
+        )
+        .bind(patient.0)
+        .bind(instrument.code())
+        .fetch_optional(&self.pool)
+        .await
+        .db()
+    }
+
+    async fn open_alerts(&self, by: &Actor) -> StoreResult<Vec<Alert>> {
+        rules::clinician_only(by)?;
+        let mut tx = self.begin().await?;
+        let rows: Vec<AlertRow> = sqlx::query_as(concat!(
+            alert_select!(),
+            "JOIN care_links l ON l.patient_id = al.patient_id \
+             AND l.clinician_id = $1 AND l.revoked_at IS NULL \
+             WHERE al.acknowledged_at IS NULL \
+             ORDER BY al.raised_at DESC, al.id DESC"
+        ))
+        .bind(by.user.0)
+        .fetch_all(&mut *tx)
+        .await
+        .db()?;
+        if !rows.is_empty() {
+            let audit = Audit {
+                action: "alerts.read",
+                patients: rows.iter().map(|r| UserId(r.patient_id)).collect(),
+                subject: None,
+            };
+            write_audit(&mut tx, by, Some(audit)).await?;
+        }
+        tx.commit().await.db()?;
+        rows.into_iter().map(AlertRow::into_alert).collect()
+    }
+
+    async fn patient_alerts(&self, by: &Actor, patient: UserId) -> StoreResult<Vec<Alert>> {
+        let mut tx = self.begin().await?;
+        let live = live_link(&mut tx, by, patient).await?;
+        let audit = rules::read_record(by, patient, live, "alerts.read")?;
+        let rows: Vec<AlertRow> = sqlx::query_as(concat!(
+            alert_select!(),
+            "WHERE al.patient_id = $1 ORDER BY al.raised_at DESC, al.id DESC"
+        ))
+        .bind(patient.0)
+        .fetch_all(&mut *tx)
+        .await
+        .db()?;
+        write_audit(&mut tx, by, audit).await?;
+        tx.commit().await.db()?;
+        rows.into_iter().map(AlertRow::into_alert).collect()
+    }
+
+    async fn acknowledge_alert(&self, by: &Actor, alert: i64, at: Timestamp) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        acknowledge_alert_on(&mut tx, by, alert, at).await?;
         tx.commit().await.db()
     }
 

@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use painpath_core::body::BodyRegion;
 use painpath_core::diary::{CheckIn, DoneToday, Factor, Sensitivity};
+use painpath_core::instruments::Instrument;
 use painpath_core::person::{HealthNumber, Nation, PatientDetails, Role, UserId, Username};
 use painpath_core::scale::Nrs;
 use painpath_core::treatment::{
@@ -22,6 +23,7 @@ use crate::failure::corrupt;
 use crate::{
     Account, ApiToken, AuditEntry, CareLink, LinkPurpose, OneTimeLink, PatientSummary, StoreResult,
 };
+use crate::{Alert, AlertKind, QuestionnaireResponse, StoredAnswer};
 
 // ----- Scalars --------------------------------------------------------------------------------
 
@@ -520,6 +522,105 @@ pub(crate) fn assemble(
             })
         })
         .collect()
+}
+
+// ----- Questionnaires and alerts --------------------------------------------------------------
+
+/// `SELECT id, patient_id, instrument, day, completed_at, recorded_by FROM questionnaire_responses`
+#[derive(sqlx::FromRow)]
+pub(crate) struct QuestionnaireRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub instrument: String,
+    pub day: String,
+    pub completed_at: i64,
+    pub recorded_by: i64,
+}
+
+/// `SELECT response_id, item, value, code, loinc, answer_loinc FROM questionnaire_answers`,
+/// ordered by response and position.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AnswerRow {
+    pub response_id: i64,
+    pub item: String,
+    pub value: Option<i64>,
+    pub code: Option<String>,
+    pub loinc: Option<String>,
+    pub answer_loinc: Option<String>,
+}
+
+pub(crate) fn instrument(code: &str) -> StoreResult<Instrument> {
+    code.parse().map_err(|_| corrupt("instrument"))
+}
+
+/// Puts responses and their answers back together, keeping the order of both.
+pub(crate) fn assemble_questionnaires(
+    rows: Vec<QuestionnaireRow>,
+    answers: Vec<AnswerRow>,
+) -> StoreResult<Vec<QuestionnaireResponse>> {
+    let mut by_response: BTreeMap<i64, Vec<StoredAnswer>> = BTreeMap::new();
+    for a in answers {
+        by_response
+            .entry(a.response_id)
+            .or_default()
+            .push(StoredAnswer {
+                item: a.item,
+                value: a.value,
+                code: a.code,
+                loinc: a.loinc,
+                answer_loinc: a.answer_loinc,
+            });
+    }
+    rows.into_iter()
+        .map(|r| {
+            Ok(QuestionnaireResponse {
+                id: r.id,
+                patient: UserId(r.patient_id),
+                instrument: instrument(&r.instrument)?,
+                date: date(&r.day)?,
+                completed_at: instant(r.completed_at)?,
+                recorded_by: UserId(r.recorded_by),
+                answers: by_response.remove(&r.id).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// The columns every alert read selects, joined with the patient's and acknowledger's names.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AlertRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub patient_name: String,
+    pub kind: String,
+    pub raised_at: i64,
+    pub response_id: Option<i64>,
+    pub acknowledged_by: Option<i64>,
+    pub acknowledged_by_name: Option<String>,
+    pub acknowledged_at: Option<i64>,
+}
+
+fn alert_kind(code: &str) -> StoreResult<AlertKind> {
+    [AlertKind::SelfHarm]
+        .into_iter()
+        .find(|k| k.code() == code)
+        .ok_or_else(|| corrupt("alert kind"))
+}
+
+impl AlertRow {
+    pub fn into_alert(self) -> StoreResult<Alert> {
+        Ok(Alert {
+            id: self.id,
+            patient: UserId(self.patient_id),
+            patient_name: self.patient_name,
+            kind: alert_kind(&self.kind)?,
+            raised_at: instant(self.raised_at)?,
+            response: self.response_id,
+            acknowledged_by: self.acknowledged_by.map(UserId),
+            acknowledged_by_name: self.acknowledged_by_name,
+            acknowledged_at: instant_opt(self.acknowledged_at)?,
+        })
+    }
 }
 
 // ----- Audit ----------------------------------------------------------------------------------

@@ -129,6 +129,50 @@ pub(crate) fn record_treatment(
     Ok(audit_if_needed(by, patient, action))
 }
 
+/// Recording a completed questionnaire: the patient (self-report) or their care team
+/// (administered in clinic), the same people who may read it.
+pub(crate) fn record_questionnaire(
+    by: &Actor,
+    patient: UserId,
+    live_link: bool,
+) -> StoreResult<Option<Audit>> {
+    read_record(by, patient, live_link, "questionnaire.save")
+}
+
+/// A half-finished questionnaire is the patient's own working copy, like their diary: nobody
+/// else reads or writes it, not even their care team, who see only what was completed.
+pub(crate) fn own_draft(by: &Actor, patient: UserId) -> StoreResult<()> {
+    // A live link never gives anyone a draft, so it is not looked up.
+    if access::standing(by, patient, false) == Standing::Own {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// The alert list across a clinician's patients: clinicians only, whoever the patients are.
+pub(crate) fn clinician_only(by: &Actor) -> StoreResult<()> {
+    if by.role == Role::Clinician {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden)
+    }
+}
+
+/// Acknowledging an alert: only a clinician on the patient's care team, always audited. The
+/// patient cannot acknowledge their own alert (it is for the care team to act on), and anyone
+/// refused is told there is no such alert.
+pub(crate) fn acknowledge_alert(
+    by: &Actor,
+    patient: UserId,
+    live_link: bool,
+) -> StoreResult<Audit> {
+    if access::standing(by, patient, live_link) != Standing::CareTeam {
+        return Err(StoreError::NotFound);
+    }
+    Ok(Audit::of_patient("alert.acknowledge", patient))
+}
+
 /// Calls for admins only (the account list, care-team links, the staff audit).
 pub(crate) fn admin_only(by: &Actor) -> StoreResult<()> {
     if by.role == Role::Admin {
@@ -234,6 +278,42 @@ mod tests {
                 "x"
             ),
             Err(StoreError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn a_draft_is_the_patients_alone() {
+        assert!(own_draft(&actor(PATIENT, Role::Patient), PATIENT).is_ok());
+        for by in [
+            actor(CLINICIAN, Role::Clinician),
+            actor(ADMIN, Role::Admin),
+            actor(UserId(9), Role::Patient),
+        ] {
+            assert!(matches!(own_draft(&by, PATIENT), Err(StoreError::NotFound)));
+        }
+    }
+
+    #[test]
+    fn only_a_linked_clinician_acknowledges_an_alert_and_it_is_audited() {
+        let clinician = actor(CLINICIAN, Role::Clinician);
+        assert_eq!(
+            acknowledge_alert(&clinician, PATIENT, true).unwrap(),
+            Audit::of_patient("alert.acknowledge", PATIENT)
+        );
+        for (by, link) in [
+            (clinician, false),
+            (actor(PATIENT, Role::Patient), true),
+            (actor(ADMIN, Role::Admin), true),
+        ] {
+            assert!(matches!(
+                acknowledge_alert(&by, PATIENT, link),
+                Err(StoreError::NotFound)
+            ));
+        }
+        assert!(clinician_only(&clinician).is_ok());
+        assert!(matches!(
+            clinician_only(&actor(ADMIN, Role::Admin)),
+            Err(StoreError::Forbidden)
         ));
     }
 }

@@ -53,6 +53,7 @@ pub fn conflict_message(what: &str) -> String {
         "username" => "that username is taken; choose another".into(),
         "care_link" => "they are already on this care team".into(),
         "period_ended" => "that treatment period has already ended".into(),
+        "alert_acknowledged" => "that alert has already been acknowledged".into(),
         "check_in" => "there is already a check-in for that day; use PUT to replace it".into(),
         other => format!("that conflicts with what is stored ({other})"),
     }

@@ -14,6 +14,7 @@ mod error;
 mod forms;
 pub mod openapi;
 mod pages;
+pub mod questionnaires;
 pub mod router;
 
 use std::sync::Arc;
@@ -35,6 +36,10 @@ pub struct Config {
     pub clinic_name: String,
     /// The clinic's address, for letterheads.
     pub clinic_address: String,
+    /// Whether the FIQR form, with its item wording, may be shown. Off by default: the clinic
+    /// turns it on once it has recorded the authors' permission (reference/instruments.md 2.6).
+    /// Scoring a FIQR through the API or `painpath score` works either way.
+    pub fiqr_form_enabled: bool,
 }
 
 impl Config {

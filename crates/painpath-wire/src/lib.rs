@@ -9,6 +9,7 @@ pub mod account;
 pub mod diary;
 pub mod error;
 pub mod json;
+pub mod questionnaire;
 pub mod score;
 pub mod treatment;
 

@@ -4,6 +4,9 @@
 //! the same story proves SQLite and PostgreSQL behave alike. The access rules are tested from
 //! both sides: what a person may do, and that what they may not do is refused with `NotFound`,
 //! stores nothing and writes no audit entry.
+//!
+//! The world each story starts from (people, a care-team link, instants and days) is shared with
+//! the other contract modules (`questionnaires`).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -27,11 +30,11 @@ use crate::backends::each_backend;
 // ----- The world each story starts from ------------------------------------------------------
 
 /// An instant, `seconds` after a fixed moment in November 2026.
-fn at(seconds: i64) -> Timestamp {
+pub(crate) fn at(seconds: i64) -> Timestamp {
     Timestamp::from_second(1_795_000_000 + seconds).unwrap()
 }
 
-fn day(d: i8) -> Date {
+pub(crate) fn day(d: i8) -> Date {
     Date::constant(2026, 11, d)
 }
 
@@ -51,7 +54,7 @@ fn new_account(username: &str, role: Role) -> NewAccount {
     }
 }
 
-async fn add(store: &dyn Store, username: &str, role: Role) -> Actor {
+pub(crate) async fn add(store: &dyn Store, username: &str, role: Role) -> Actor {
     let user = store
         .create_account(None, &new_account(username, role))
         .await
@@ -59,14 +62,14 @@ async fn add(store: &dyn Store, username: &str, role: Role) -> Actor {
     Actor { user, role }
 }
 
-struct People {
-    admin: Actor,
-    clinician: Actor,
-    patient: Actor,
-    other: Actor,
+pub(crate) struct People {
+    pub admin: Actor,
+    pub clinician: Actor,
+    pub patient: Actor,
+    pub other: Actor,
 }
 
-async fn people(store: &dyn Store) -> People {
+pub(crate) async fn people(store: &dyn Store) -> People {
     People {
         admin: add(store, "admin", Role::Admin).await,
         clinician: add(store, "clinician", Role::Clinician).await,
@@ -76,7 +79,7 @@ async fn people(store: &dyn Store) -> People {
 }
 
 /// Links the patient to the clinician's care team, as an admin would.
-async fn link(store: &dyn Store, p: &People) -> i64 {
+pub(crate) async fn link(store: &dyn Store, p: &People) -> i64 {
     store
         .link_care_team(&p.admin, p.patient.user, p.clinician.user)
         .await
@@ -134,14 +137,14 @@ async fn own_period(store: &dyn Store, patient: &Actor, period: NewPeriod) -> Pe
 }
 
 /// The patient's own view of who touched their record.
-async fn audit_of(store: &dyn Store, patient: &Actor) -> Vec<AuditEntry> {
+pub(crate) async fn audit_of(store: &dyn Store, patient: &Actor) -> Vec<AuditEntry> {
     store
         .audit_for_patient(patient, patient.user)
         .await
         .unwrap()
 }
 
-fn actions(entries: &[AuditEntry]) -> Vec<&str> {
+pub(crate) fn actions(entries: &[AuditEntry]) -> Vec<&str> {
     entries.iter().map(|e| e.action.as_str()).collect()
 }
 
@@ -156,7 +159,7 @@ fn session(token_hash: &str, user: UserId, created: i64, expires: i64, idle: i64
     }
 }
 
-fn is_not_found<T: std::fmt::Debug>(result: Result<T, StoreError>) -> bool {
+pub(crate) fn is_not_found<T: std::fmt::Debug>(result: Result<T, StoreError>) -> bool {
     matches!(result, Err(StoreError::NotFound))
 }
 
@@ -2024,7 +2027,10 @@ async fn two_first_admin_links_redeemed_at_once_make_one_admin() {
 }
 
 /// Runs `call` twice at the same moment, through two servers sharing the backend's database.
-async fn race<F, Fut, T>(b: &crate::backends::Backend, call: F) -> Vec<Result<T, StoreError>>
+pub(crate) async fn race<F, Fut, T>(
+    b: &crate::backends::Backend,
+    call: F,
+) -> Vec<Result<T, StoreError>>
 where
     F: Fn(Arc<dyn Store>, usize) -> Fut,
     Fut: std::future::Future<Output = Result<T, StoreError>> + Send + 'static,

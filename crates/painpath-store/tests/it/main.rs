@@ -1,7 +1,8 @@
 //! painpath-store's one integration-test binary (one binary links once, which matters on two
-//! cores). `contract` is the storage contract every backend must pass, and `group_commit` the part
-//! of it about calls made at the same moment; `backends` gives each test its own fresh SQLite
-//! file, and its own PostgreSQL database when `PAINPATH_TEST_POSTGRES_URL` is set.
+//! cores). `contract` is the storage contract every backend must pass, `questionnaires` its part
+//! about questionnaires, drafts and alerts, and `group_commit` the part about calls made at the
+//! same moment; `backends` gives each test its own fresh SQLite file, and its own PostgreSQL
+//! database when `PAINPATH_TEST_POSTGRES_URL` is set.
 
 // clippy.toml allows unwrap inside `#[test]` functions only; the suite's shared helpers are test
 // code too, and a failed unwrap there is a failed test with its reason printed.
@@ -10,3 +11,4 @@
 mod backends;
 mod contract;
 mod group_commit;
+mod questionnaires;

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod diary;
 pub mod patients;
 pub mod periods;
+pub mod questionnaires;
 pub mod tokens;
 
 use axum::Extension;

@@ -2,6 +2,7 @@
 //! and with a screen reader, and carries a "Need help now?" link (design.md 14).
 
 pub mod admin;
+pub mod alerts;
 pub mod assets;
 pub mod body_map;
 pub mod check_in;
@@ -11,6 +12,7 @@ pub mod help;
 pub mod home;
 pub mod links;
 pub mod patients;
+pub mod questionnaires;
 pub mod settings;
 pub mod sign_in;
 pub mod treatments;
@@ -128,11 +130,21 @@ impl Layout {
                     href: "/treatments",
                     label: "My treatments",
                 },
+                NavItem {
+                    href: "/questionnaires",
+                    label: "Questionnaires",
+                },
             ]),
-            Role::Clinician => items.push(NavItem {
-                href: "/patients",
-                label: "My patients",
-            }),
+            Role::Clinician => items.extend([
+                NavItem {
+                    href: "/patients",
+                    label: "My patients",
+                },
+                NavItem {
+                    href: "/alerts",
+                    label: "Alerts",
+                },
+            ]),
             Role::Admin => items.extend([
                 NavItem {
                     href: "/admin",

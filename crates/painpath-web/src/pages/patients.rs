@@ -113,6 +113,8 @@ struct PatientPage {
     rows: Vec<DayRow>,
     periods: Vec<PeriodLine>,
     reset_link: String,
+    alerts: Vec<(i64, String)>,
+    questionnaires: Vec<(&'static str, String, String)>,
 }
 
 async fn patient_page(
@@ -130,6 +132,31 @@ async fn patient_page(
     let entries = state.store.diary(&actor, patient, from, today).await?;
     let periods = state.store.treatment_periods(&actor, patient).await?;
     let (chart, rows) = super::diary::chart_and_rows(&entries, from, today);
+    let alerts = state
+        .store
+        .patient_alerts(&actor, patient)
+        .await?
+        .into_iter()
+        .filter(|a| a.acknowledged_at.is_none())
+        .map(|a| (a.id, uk_instant(a.raised_at)))
+        .collect();
+    let done = state.store.questionnaires(&actor, patient, None).await?;
+    let questionnaires = painpath_core::instruments::Instrument::ALL
+        .into_iter()
+        .filter_map(|i| {
+            let title = state.kb.instrument(i)?.title.clone();
+            let last = done.iter().rev().find(|r| r.instrument == i);
+            let latest = match last.and_then(|r| {
+                crate::questionnaires::summary_of(r)
+                    .ok()
+                    .map(|s| (r.date, s))
+            }) {
+                Some((date, s)) => format!("{} on {}", s.text, uk_date(date)),
+                None => "not done".to_owned(),
+            };
+            Some((i.code(), title, latest))
+        })
+        .collect();
     render(&PatientPage {
         layout: Layout::new(
             state,
@@ -165,6 +192,8 @@ async fn patient_page(
             })
             .collect(),
         reset_link,
+        alerts,
+        questionnaires,
     })
 }
 

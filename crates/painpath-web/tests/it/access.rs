@@ -141,6 +141,9 @@ impl World {
             "token" if row.path.starts_with("/link/") => "0".repeat(64),
             "token" => self.token_id.to_string(),
             "file" => "app.css".to_owned(),
+            "instrument" => "phq9".to_owned(),
+            // Ids that exist in nobody's record: a refusal must come before any lookup.
+            "response" | "alert" => "1".to_owned(),
             other => panic!(
                 "the census does not know the path parameter {{{other}}} of {} {}; teach it",
                 row.method, row.path
@@ -213,6 +216,18 @@ impl World {
             .json();
         assert_eq!(team.as_array().map(Vec::len), Some(1), "{team}");
         assert_eq!(team[0]["revoked_at"], Value::Null, "{team}");
+        let done = self
+            .app
+            .get(&format!("{me}/questionnaires"))
+            .cred(cred)
+            .send()
+            .await
+            .json();
+        assert_eq!(
+            done.as_array().map(Vec::len),
+            Some(0),
+            "no questionnaire was stored: {done}"
+        );
     }
 }
 
@@ -253,6 +268,22 @@ fn good_body(row: &RouteInfo) -> Option<Value> {
             Some(json!({"nation": "wales", "gp_practice_name": "Intruder Surgery"}))
         }
         ("POST", "/api/patients/{patient}/care-team/{link}/revoke") => None,
+        ("POST", "/api/patients/{patient}/questionnaires/acr2016") => Some(json!({
+            "pain_regions": ["neck"], "fatigue": 1, "waking_unrefreshed": 1, "cognitive_symptoms": 1,
+            "headaches": false, "lower_abdominal_pain_or_cramps": false, "depression": false,
+            "symptoms_at_least_3_months": true
+        })),
+        ("POST", "/api/patients/{patient}/questionnaires/phq9") => {
+            Some(json!({"items": [0, 0, 0, 0, 0, 0, 0, 0, 0]}))
+        }
+        ("POST", "/api/patients/{patient}/questionnaires/gad7") => {
+            Some(json!({"items": [0, 0, 0, 0, 0, 0, 0]}))
+        }
+        ("POST", "/api/patients/{patient}/questionnaires/fiqr") => Some(json!({
+            "function": [0, 0, 0, 0, 0, 0, 0, 0, 0], "overall": [0, 0],
+            "symptoms": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        })),
+        ("POST", "/api/alerts/{alert}/acknowledge") => None,
         ("POST", "/api/tokens") => Some(json!({"username": "x", "password": "y", "name": "z"})),
         ("POST", "/api/invitations") => None,
         ("POST", "/api/admin/accounts") => {

@@ -214,6 +214,15 @@ async fn every_page(app: &TestApp) -> Vec<(String, Resp)> {
             .expect("an invitation link"),
     );
 
+    let done = app
+        .post(&format!("/api/patients/{}/questionnaires/phq9", patient.id))
+        .cred(&Cred::Session(ps.clone()))
+        .json(&serde_json::json!({"items": [1, 1, 1, 0, 0, 0, 0, 0, 0]}))
+        .send()
+        .await;
+    assert_eq!(done.status, 201, "{done:?}");
+    let response = done.json()["id"].as_i64().expect("a questionnaire id");
+
     let mut seen = Vec::new();
     for row in table()
         .into_iter()
@@ -223,6 +232,14 @@ async fn every_page(app: &TestApp) -> Vec<(String, Resp)> {
             "/link/{token}" => link.clone(),
             "/patients/{patient}" => format!("/patients/{}", patient.id),
             "/static/{file}" => continue,
+            "/questionnaires/{instrument}" => "/questionnaires/phq9".to_owned(),
+            "/questionnaires/{instrument}/history" => "/questionnaires/phq9/history".to_owned(),
+            "/questionnaires/{instrument}/result/{response}" => {
+                format!("/questionnaires/phq9/result/{response}")
+            }
+            "/patients/{patient}/questionnaires/{instrument}" => {
+                format!("/patients/{}/questionnaires/phq9", patient.id)
+            }
             p if p.contains('{') => panic!("no sample path for the page {p}; add one"),
             p => p.to_owned(),
         };
