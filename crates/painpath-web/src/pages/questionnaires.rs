@@ -688,15 +688,14 @@ pub async fn history_page(
                 label,
             }),
     });
+    // The knowledge base words the change note itself, with its source; without one, a plain
+    // sentence from the confirmed figure.
     let change_note = match (&text.mcid, &text.mcid_note) {
-        (Some(m), note) => format!(
-            "A change of {} points or more is the smallest change that usually matters to one person{}.",
-            m.points,
-            note.as_deref()
-                .map(|n| format!(" ({n})"))
-                .unwrap_or_default()
+        (_, Some(note)) => note.clone(),
+        (Some(m), None) => format!(
+            "A change of {} points or more is the smallest change that usually matters to one person.",
+            m.points
         ),
-        (None, Some(note)) => note.clone(),
         (None, None) => String::new(),
     };
     render(&HistoryPage {
