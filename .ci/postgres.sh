@@ -84,6 +84,8 @@ BEGIN
     END IF;
 END
 \$\$;
+-- Lets the suite's DROP DATABASE ... WITH (FORCE) end the test's own lingering connections.
+GRANT pg_signal_backend TO ${ROLE};
 SQL
 
 # Prove the URL works with a password over TCP before handing it out.

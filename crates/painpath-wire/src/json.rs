@@ -24,11 +24,15 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonFailure> {
             } else {
                 path
             };
-            let problems = Problems::single(field, plain(&inner));
             return Err(if inner.is_syntax() || inner.is_eof() {
-                JsonFailure::Syntax(problems)
+                // Text that is not JSON has no fields yet, so its problem is the body's (the
+                // parser's path for a syntax error can be `?`, which names nothing).
+                JsonFailure::Syntax(Problems::single("body", plain(&inner)))
             } else {
-                JsonFailure::Shape(problems)
+                JsonFailure::Shape(Problems::single(
+                    name_missing(&field, &inner),
+                    plain(&inner),
+                ))
             });
         }
     };
@@ -36,6 +40,22 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonFailure> {
     de.end()
         .map_err(|e| JsonFailure::Syntax(Problems::single("body", plain(&e))))?;
     Ok(value)
+}
+
+/// serde reports a missing field at the object that lacks it (the body itself, for a top-level
+/// field) and names the field only in its message; name the field itself, as every other
+/// problem does, so that `{}` sent for a PHQ-9 is a problem with `items`.
+fn name_missing(at: &str, err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let missing = text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name.to_owned());
+    match missing {
+        Some(name) if at == "body" => name,
+        Some(name) => format!("{at}.{name}"),
+        None => at.to_owned(),
+    }
 }
 
 /// serde_json's message without its "at line 1 column 9" tail, which means nothing to a person.
@@ -69,8 +89,8 @@ mod tests {
 
     #[test]
     fn malformed_json_is_a_syntax_failure() {
-        assert_eq!(field(parse::<Shape>(b"{\"pain\": ").unwrap_err()).0, true);
-        assert_eq!(field(parse::<Shape>(b"{} x").unwrap_err()).0, true);
+        assert!(field(parse::<Shape>(b"{\"pain\": ").unwrap_err()).0);
+        assert!(field(parse::<Shape>(b"{} x").unwrap_err()).0);
     }
 
     #[test]
@@ -83,6 +103,18 @@ mod tests {
             field(parse::<Shape>(br#"{"regions": ["a", 3]}"#).unwrap_err()),
             (false, "regions[1]".to_owned())
         );
+    }
+
+    #[test]
+    fn a_missing_field_is_named_as_the_field() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Needs {
+            items: Vec<i64>,
+        }
+        let (syntax, f) = field(parse::<Needs>(b"{}").unwrap_err());
+        assert!(!syntax);
+        assert_eq!(f, "items");
     }
 
     #[test]

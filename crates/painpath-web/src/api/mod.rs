@@ -81,39 +81,10 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
             })?;
         match parse::<T>(&bytes) {
             Ok(v) => Ok(JsonBody(v)),
-            // Text that is not JSON has no fields yet, so its problem is the body's. (The parser's
-            // path for a syntax error can be `?`, which names nothing.)
-            Err(JsonFailure::Syntax(p)) => {
-                let mut whole = Problems::new();
-                for problem in p {
-                    whole.add("body", problem.message);
-                }
-                Err(ApiError::Malformed(whole))
-            }
-            Err(JsonFailure::Shape(p)) => Err(ApiError::Invalid(name_missing_fields(p))),
+            Err(JsonFailure::Syntax(p)) => Err(ApiError::Malformed(p)),
+            Err(JsonFailure::Shape(p)) => Err(ApiError::Invalid(p)),
         }
     }
-}
-
-/// serde reports a missing field at the object that lacks it (the body itself, for a top-level
-/// field) and names the field only in its message; name the field itself, as every other
-/// problem does, so that `{}` sent for patient details is a problem with `nation`.
-fn name_missing_fields(problems: Problems) -> Problems {
-    let mut named = Problems::new();
-    for p in problems {
-        let missing = p
-            .message
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split_once('`'))
-            .map(|(name, _)| name.to_owned());
-        let field = match missing {
-            Some(name) if p.field == "body" => name,
-            Some(name) => format!("{}.{name}", p.field),
-            None => p.field,
-        };
-        named.add(field, p.message);
-    }
-    named
 }
 
 /// Path parameters as text, parsed by the handler so that a bad one is a 422 naming it.

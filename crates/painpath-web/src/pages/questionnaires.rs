@@ -52,10 +52,7 @@ fn instrument_param(state: &AppState, code: &str) -> Result<Instrument, PageErro
     Ok(instrument)
 }
 
-fn text_of<'a>(
-    state: &'a AppState,
-    instrument: Instrument,
-) -> Result<&'a InstrumentText, PageError> {
+fn text_of(state: &AppState, instrument: Instrument) -> Result<&InstrumentText, PageError> {
     state.kb.instrument(instrument).ok_or_else(|| {
         PageError::Internal(format!("the knowledge base has no text for {instrument}"))
     })
