@@ -6,7 +6,7 @@ use axum::response::Response;
 use axum::{Extension, Json, extract::State};
 use painpath_core::instruments::Instrument;
 use painpath_core::instruments::response::Response as Completed;
-use painpath_core::person::UserId;
+use painpath_core::person::{Nation, UserId};
 use painpath_core::problems::Problems;
 use painpath_store::{Alert, NewQuestionnaire, QuestionnaireResponse};
 use painpath_wire::questionnaire::{
@@ -23,14 +23,19 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::questionnaires::{answers_to_store, band_label, completed_of};
 
-/// The contract's output for a completed questionnaire (shared/contracts/score.md).
-fn result_json(state: &AppState, completed: &Completed) -> serde_json::Value {
+/// The contract's output for a completed questionnaire (shared/contracts/score.md). `nation`
+/// chooses the PHQ-9's signposts, as the contract's input field does (England's when `None`).
+fn result_json(
+    state: &AppState,
+    completed: &Completed,
+    nation: Option<Nation>,
+) -> serde_json::Value {
     let value = match completed {
         Completed::Acr2016(a) => serde_json::to_value(Acr2016Output::from(&a.score())),
         Completed::Phq9(p) => serde_json::to_value(Phq9Output::new(
             p,
             &p.score(),
-            painpath_core::crisis::self_harm_signposts(&state.kb, None),
+            painpath_core::crisis::self_harm_signposts(&state.kb, nation),
         )),
         Completed::Gad7(g) => serde_json::to_value(Gad7Output::from(&g.score())),
         Completed::Fiqr(f) => serde_json::to_value(FiqrOutput::from(&f.score())),
@@ -38,7 +43,11 @@ fn result_json(state: &AppState, completed: &Completed) -> serde_json::Value {
     value.unwrap_or(serde_json::Value::Null)
 }
 
-fn view(state: &AppState, r: &QuestionnaireResponse) -> Result<QuestionnaireView, ApiError> {
+fn view(
+    state: &AppState,
+    r: &QuestionnaireResponse,
+    nation: Option<Nation>,
+) -> Result<QuestionnaireView, ApiError> {
     let completed = completed_of(r).map_err(|p| {
         ApiError::Internal(format!("stored questionnaire {} does not score: {p}", r.id))
     })?;
@@ -61,7 +70,7 @@ fn view(state: &AppState, r: &QuestionnaireResponse) -> Result<QuestionnaireView
             band_label: label,
             self_harm_risk: summary.self_harm_risk,
         },
-        result: result_json(state, &completed),
+        result: result_json(state, &completed, nation),
         answers: r
             .answers
             .iter()
@@ -103,7 +112,7 @@ pub async fn list(
     Ok(Json(
         stored
             .iter()
-            .map(|r| view(&state, r))
+            .map(|r| view(&state, r, None))
             .collect::<Result<_, _>>()?,
     ))
 }
@@ -113,6 +122,7 @@ async fn store(
     caller: &Caller,
     patient: UserId,
     completed: Completed,
+    nation: Option<Nation>,
 ) -> Result<Response, ApiError> {
     let instrument = completed.instrument();
     let text = state.kb.instrument(instrument).ok_or_else(|| {
@@ -139,7 +149,7 @@ async fn store(
         .iter()
         .find(|r| r.id == id)
         .ok_or(ApiError::NotFound)?;
-    Ok(super::created(view(state, r)?))
+    Ok(super::created(view(state, r, nation)?))
 }
 
 /// Stores a completed ACR 2016 survey (the body of `painpath score acr2016`).
@@ -156,7 +166,7 @@ pub async fn add_acr2016(
 ) -> Result<Response, ApiError> {
     let patient = patient_param(&path_params(raw_path)?)?;
     let survey = body.parse().map_err(ApiError::Invalid)?;
-    store(&state, &caller, patient, Completed::Acr2016(survey)).await
+    store(&state, &caller, patient, Completed::Acr2016(survey), None).await
 }
 
 /// Stores a completed PHQ-9. Item 9 above 0 opens an alert for the care team.
@@ -172,8 +182,8 @@ pub async fn add_phq9(
     JsonBody(body): JsonBody<Phq9Input>,
 ) -> Result<Response, ApiError> {
     let patient = patient_param(&path_params(raw_path)?)?;
-    let (phq9, _) = body.parse().map_err(ApiError::Invalid)?;
-    store(&state, &caller, patient, Completed::Phq9(phq9)).await
+    let (phq9, nation) = body.parse().map_err(ApiError::Invalid)?;
+    store(&state, &caller, patient, Completed::Phq9(phq9), nation).await
 }
 
 /// Stores a completed GAD-7.
@@ -190,7 +200,7 @@ pub async fn add_gad7(
 ) -> Result<Response, ApiError> {
     let patient = patient_param(&path_params(raw_path)?)?;
     let gad7 = body.parse().map_err(ApiError::Invalid)?;
-    store(&state, &caller, patient, Completed::Gad7(gad7)).await
+    store(&state, &caller, patient, Completed::Gad7(gad7), None).await
 }
 
 /// Stores a completed FIQR. Scoring needs no item wording, so this works whether or not the
@@ -208,7 +218,7 @@ pub async fn add_fiqr(
 ) -> Result<Response, ApiError> {
     let patient = patient_param(&path_params(raw_path)?)?;
     let fiqr = body.parse().map_err(ApiError::Invalid)?;
-    store(&state, &caller, patient, Completed::Fiqr(fiqr)).await
+    store(&state, &caller, patient, Completed::Fiqr(fiqr), None).await
 }
 
 pub fn alert_view(a: &Alert) -> AlertView {

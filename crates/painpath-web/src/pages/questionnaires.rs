@@ -425,6 +425,14 @@ pub async fn save(
     }
     let problems = check_part(items, &fields);
     if !problems.is_empty() {
+        // The refused part still shows crisis support, which says the care team has been told:
+        // keep the answers as a draft so that the alert is opened, as "later" and "back" do.
+        if risk {
+            state
+                .store
+                .save_questionnaire_draft(&actor, me, instrument, &fields_to_json(&fields), risk)
+                .await?;
+        }
         let page = step_page(
             &state,
             &caller,

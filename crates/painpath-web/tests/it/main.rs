@@ -7,4 +7,5 @@ mod api_other;
 mod helpers;
 mod openapi;
 mod pages;
+mod questionnaires;
 mod sessions;
