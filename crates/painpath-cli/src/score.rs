@@ -64,7 +64,9 @@ pub fn run(instrument: &str, file: Option<&Path>) -> Result<(), Failure> {
         }
         Instrument::Phq9 => {
             let (phq9, nation) = input::<Phq9Input>(&bytes)?.parse().map_err(lines)?;
-            let signposts = painpath_core::crisis::self_harm_signposts(&kb, nation);
+            // The contract's default nation is England (contracts/plan.md).
+            let signposts =
+                painpath_core::crisis::self_harm_signposts(&kb, Some(nation.unwrap_or_default()));
             serde_json::to_string(&Phq9Output::new(&phq9, &phq9.score(), signposts))
         }
         Instrument::Gad7 => {

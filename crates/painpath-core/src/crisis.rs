@@ -28,21 +28,33 @@ pub fn help_now(kb: &Kb, nation: Option<Nation>) -> Vec<&Service> {
 
 /// The services to signpost for any sign of self-harm risk (PHQ-9 item 9 above 0, suicidal
 /// thoughts): Samaritans, then the nation's NHS mental health line, which is Lifeline in Northern
-/// Ireland (contracts/plan.md, `signposts[]`). With no nation given, England's (the contracts'
-/// default nation).
+/// Ireland (contracts/plan.md, `signposts[]`). With no nation known, every nation's line, so
+/// nobody is sent to a service that does not cover them (reference/instruments.md 6). Callers
+/// that follow the contracts' default of England pass it explicitly.
 pub fn self_harm_signposts(kb: &Kb, nation: Option<Nation>) -> Vec<&Service> {
-    let nation = nation.unwrap_or_default();
-    let line = if nation == Nation::NorthernIreland {
-        "lifeline"
-    } else {
-        "nhs_111"
+    let lines = |n: Nation| {
+        if n == Nation::NorthernIreland {
+            "lifeline"
+        } else {
+            "nhs_111"
+        }
     };
-    let pick = |code: &str| {
-        kb.services()
-            .iter()
-            .find(|s| s.code == code && s.serves(nation))
-    };
-    ["samaritans", line].into_iter().filter_map(pick).collect()
+    let mut out: Vec<&Service> = kb
+        .services()
+        .iter()
+        .filter(|s| s.code == "samaritans")
+        .take(1)
+        .collect();
+    for s in kb.services() {
+        let wanted = match nation {
+            Some(n) => s.code == lines(n) && s.serves(n),
+            None => (s.code == "nhs_111" || s.code == "lifeline") && !s.nations.is_empty(),
+        };
+        if wanted && !out.iter().any(|o| std::ptr::eq(*o, s)) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -115,8 +127,13 @@ mod tests {
     fn self_harm_signposts_are_samaritans_then_the_nations_line() {
         let kb = kb();
         assert_eq!(
-            codes(self_harm_signposts(&kb, None)),
+            codes(self_harm_signposts(&kb, Some(Nation::England))),
             ["samaritans", "nhs_111"]
+        );
+        assert_eq!(
+            codes(self_harm_signposts(&kb, None)),
+            ["samaritans", "nhs_111", "lifeline"],
+            "with no nation known, every nation's line"
         );
         assert_eq!(
             codes(self_harm_signposts(&kb, Some(Nation::NorthernIreland))),

@@ -371,9 +371,10 @@ impl CheckIn {
                         .map(str::trim)
                         .filter(|a| !a.is_empty())
                         .map(str::to_owned);
-                    if amount
-                        .as_ref()
-                        .is_some_and(|a| a.chars().count() > MAX_AMOUNT)
+                    if amount.as_ref().is_some_and(|a| {
+                        a.chars().count() > MAX_AMOUNT
+                            || crate::problems::has_stray_control(a, false)
+                    })
                     {
                         problems.add(
                             format!("{field}.amount"),
@@ -396,6 +397,12 @@ impl CheckIn {
             .map(str::to_owned);
         if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
             problems.add("note", format!("expected at most {MAX_NOTE} characters"));
+        }
+        if note
+            .as_deref()
+            .is_some_and(|n| crate::problems::has_stray_control(n, true))
+        {
+            problems.add("note", crate::problems::STRAY_CONTROL);
         }
 
         let Some(date) = date else {
@@ -642,6 +649,20 @@ mod tests {
         assert_eq!(copy.pain_regions, yesterday.pain_regions);
         assert!(copy.factors.is_empty());
         assert_eq!(copy.note, None);
+    }
+
+    #[test]
+    fn a_note_with_a_nul_is_refused_but_line_breaks_are_kept() {
+        let d = CheckInDraft {
+            note: Some("bad\0note".into()),
+            ..draft()
+        };
+        assert_eq!(fields(CheckIn::parse(d, &cx(&[])).unwrap_err()), ["note"]);
+        let d = CheckInDraft {
+            note: Some("first line\nsecond line".into()),
+            ..draft()
+        };
+        assert!(CheckIn::parse(d, &cx(&[])).is_ok());
     }
 
     #[test]

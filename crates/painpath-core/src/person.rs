@@ -240,6 +240,10 @@ impl PatientDetails {
 
 fn text_field(problems: &mut Problems, field: &str, text: &str) -> Option<String> {
     let text = text.trim();
+    if crate::problems::has_stray_control(text, true) {
+        problems.add(field, crate::problems::STRAY_CONTROL);
+        return None;
+    }
     if text.chars().count() > MAX_TEXT {
         problems.add(field, format!("expected at most {MAX_TEXT} characters"));
         return None;
@@ -255,6 +259,8 @@ pub struct DisplayName(String);
 pub enum DisplayNameError {
     #[error("enter a name")]
     Empty,
+    #[error("contains a control character; remove it and try again")]
+    Control,
     #[error("expected at most 100 characters")]
     TooLong,
 }
@@ -264,6 +270,8 @@ impl DisplayName {
         let text = text.trim();
         if text.is_empty() {
             Err(DisplayNameError::Empty)
+        } else if crate::problems::has_stray_control(text, false) {
+            Err(DisplayNameError::Control)
         } else if text.chars().count() > 100 {
             Err(DisplayNameError::TooLong)
         } else {

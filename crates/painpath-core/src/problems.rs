@@ -122,6 +122,18 @@ impl fmt::Display for Problems {
     }
 }
 
+/// Whether free text holds a control character a person cannot have meant (a NUL, an escape).
+/// Line breaks and tabs are allowed only where `multi_line` is true (notes, addresses). Such
+/// characters are refused at the edge rather than stored: one backend would keep them and the
+/// other refuse them, and they can hide text from a reader.
+pub fn has_stray_control(text: &str, multi_line: bool) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !(multi_line && matches!(c, '\n' | '\r' | '\t')))
+}
+
+/// The message for [`has_stray_control`].
+pub const STRAY_CONTROL: &str = "contains a control character; remove it and try again";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +154,15 @@ mod tests {
         assert_eq!(p("pain_regions[2]").base_field(), "pain_regions");
         assert_eq!(p("done_today[0].period").base_field(), "done_today");
         assert_eq!(p("pain").base_field(), "pain");
+    }
+
+    #[test]
+    fn control_characters_are_stray_except_line_breaks_where_allowed() {
+        assert!(has_stray_control("a\0b", true));
+        assert!(has_stray_control("a\u{1b}b", true));
+        assert!(has_stray_control("line\nbreak", false));
+        assert!(!has_stray_control("line\nbreak\tand tab", true));
+        assert!(!has_stray_control("plain text, café", false));
     }
 
     #[test]

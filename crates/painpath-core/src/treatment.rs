@@ -224,6 +224,9 @@ impl NewPeriod {
         if name.chars().count() > 100 {
             problems.add("name", "expected at most 100 characters");
         }
+        if crate::problems::has_stray_control(name, false) {
+            problems.add("name", crate::problems::STRAY_CONTROL);
+        }
         if start > today {
             problems.add("start", "the start is in the future");
         }

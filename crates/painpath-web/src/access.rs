@@ -66,13 +66,6 @@ pub async fn guard(
     mut req: Request,
     next: Next,
 ) -> Response {
-    if !req.method().is_safe() && !same_origin(&state, req.headers()) {
-        return refuse(
-            kind,
-            StatusCode::FORBIDDEN,
-            "This form came from another site, so it was not accepted.",
-        );
-    }
     let caller = match auth::caller(&state, req.headers()).await {
         Ok(c) => c,
         Err(e) => {
@@ -105,6 +98,24 @@ pub async fn guard(
             }
             Some(_) => {}
         }
+    }
+    // The caller is checked first (contracts/server.md). Then, for changes made with a browser
+    // session or by someone not signed in (the sign-in form), the origin must be this site's:
+    // defence in depth beside SameSite=Strict cookies and form tokens. A bearer token carries no
+    // cookie a forger could ride on, so it needs no origin check.
+    let browser = !matches!(
+        caller,
+        Some(Caller {
+            via: auth::Via::ApiToken,
+            ..
+        })
+    );
+    if !req.method().is_safe() && browser && !same_origin(&state, req.headers()) {
+        return refuse(
+            kind,
+            StatusCode::FORBIDDEN,
+            "This form came from another site, so it was not accepted.",
+        );
     }
     let address = req
         .extensions()
@@ -145,7 +156,13 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
         return true;
     };
     if let Some(public) = state.config.public_url.as_deref() {
-        return origin == public.trim_end_matches('/');
+        // An origin is scheme and host only: `https://example.org/painpath` has the origin
+        // `https://example.org`.
+        let after_scheme = public.find("://").map_or(0, |i| i + 3);
+        let end = public[after_scheme..]
+            .find('/')
+            .map_or(public.len(), |i| after_scheme + i);
+        return origin == &public[..end];
     }
     let Some(host) = headers.get(HOST).and_then(|v| v.to_str().ok()) else {
         return false;

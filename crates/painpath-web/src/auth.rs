@@ -305,7 +305,15 @@ pub async fn check_credentials(
     address: &str,
 ) -> Result<Account, SignInError> {
     let now = state.clock.now();
-    let name = username.trim().to_lowercase();
+    // Only printable characters reach the counter's key: it is stored, and a NUL would be
+    // refused by one backend and kept by the other.
+    let name: String = username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect();
     let account_key = format!("account:{name}");
     let address_key = format!("address:{address}");
     let since = now.saturating_sub(SIGN_IN_WINDOW).unwrap_or(now);

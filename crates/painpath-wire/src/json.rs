@@ -12,6 +12,19 @@ pub enum JsonFailure {
 }
 
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonFailure> {
+    // Every input of painpath is an object with named fields. serde would also accept the same
+    // fields as an array, by position, which would let a misplaced value change a clinical
+    // result without any name to catch it; so anything but an object is refused first.
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => {}
+        Some(b'[' | b'"' | b'0'..=b'9' | b'-' | b't' | b'f' | b'n') => {
+            return Err(JsonFailure::Shape(Problems::single(
+                "body",
+                "expected a JSON object with named fields",
+            )));
+        }
+        _ => {}
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
     let value = match result {
@@ -103,6 +116,14 @@ mod tests {
             field(parse::<Shape>(br#"{"regions": ["a", 3]}"#).unwrap_err()),
             (false, "regions[1]".to_owned())
         );
+    }
+
+    #[test]
+    fn fields_given_as_an_array_by_position_are_refused() {
+        let (syntax, f) = field(parse::<Shape>(b"[6, []]").unwrap_err());
+        assert!(!syntax);
+        assert_eq!(f, "body");
+        assert!(parse::<Shape>(b" {\"pain\": 1}").is_ok());
     }
 
     #[test]

@@ -176,6 +176,22 @@ pub async fn audit(
     Ok(Json(entries.iter().map(audit_view).collect()))
 }
 
+/// What an admin is told an action was. Admins see no health data (design.md 1), and even an
+/// action's name can be health data ("alert.acknowledge" says a patient reported thoughts of
+/// self-harm), so actions on a patient's record are shown only as a read or a change of it.
+pub fn action_for_admins(action: &str) -> String {
+    let about_accounts = ["account.", "link.", "care_link.", "api_token."]
+        .iter()
+        .any(|p| action.starts_with(p));
+    if about_accounts {
+        action.to_owned()
+    } else if action.ends_with(".read") || action.ends_with(".list") {
+        "record.read".to_owned()
+    } else {
+        "record.change".to_owned()
+    }
+}
+
 pub fn audit_view(e: &painpath_store::AuditEntry) -> AuditView {
     AuditView {
         id: e.id,
@@ -183,8 +199,23 @@ pub fn audit_view(e: &painpath_store::AuditEntry) -> AuditView {
         actor: e.actor.0,
         actor_name: e.actor_name.clone(),
         actor_role: e.actor_role.code().to_owned(),
-        action: e.action.clone(),
+        action: action_for_admins(&e.action),
         patients: e.patients.iter().map(|p| p.0).collect(),
         subject: e.subject.map(|s| s.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::action_for_admins;
+
+    #[test]
+    fn admins_see_record_actions_only_as_reads_and_changes() {
+        assert_eq!(action_for_admins("alert.acknowledge"), "record.change");
+        assert_eq!(action_for_admins("alerts.read"), "record.read");
+        assert_eq!(action_for_admins("questionnaire.save"), "record.change");
+        assert_eq!(action_for_admins("diary.read"), "record.read");
+        assert_eq!(action_for_admins("account.create"), "account.create");
+        assert_eq!(action_for_admins("care_link.revoke"), "care_link.revoke");
     }
 }

@@ -23,7 +23,10 @@ pub async fn create(
     JsonBody(body): JsonBody<TokenRequest>,
 ) -> Result<Response, ApiError> {
     let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    if name.is_empty()
+        || name.chars().count() > 100
+        || painpath_core::problems::has_stray_control(name, false)
+    {
         return Err(ApiError::Invalid(Problems::single(
             "name",
             "expected a name of 1 to 100 characters",

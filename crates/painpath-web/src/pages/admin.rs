@@ -237,7 +237,7 @@ pub async fn audit(
             at: uk_instant(e.at),
             who: e.actor_name,
             role: e.actor_role.label(),
-            action: e.action,
+            action: crate::api::admin::action_for_admins(&e.action),
             patients: if e.patients.is_empty() {
                 e.subject
                     .map(|s| format!("account {s}"))

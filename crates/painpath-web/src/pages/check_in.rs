@@ -228,10 +228,11 @@ pub async fn form(
     };
     let (date, mut notice) = match asked {
         None => (choice.suggested(), String::new()),
-        Some(Some(d)) if d <= today => (d, String::new()),
+        // Days before 1990 cannot be saved (the core refuses them), so they are not offered.
+        Some(Some(d)) if d <= today && d >= Date::constant(1990, 1, 1) => (d, String::new()),
         Some(Some(_)) => (
             today,
-            "You can only fill in today or earlier days.".to_owned(),
+            "You can only fill in days from 1990 up to today.".to_owned(),
         ),
         Some(None) => (
             today,
@@ -259,20 +260,33 @@ pub async fn form(
     let me = caller.account.id;
     let existing = state.store.check_in(&actor, me, date).await?;
     let periods = state.store.treatment_periods(&actor, me).await?;
-    let mut fields = existing.as_ref().map(to_fields).unwrap_or_default();
+    // When the person has still to choose between two days, neither day's entry is filled in:
+    // saving yesterday's values under today would invent a day (design.md 12).
+    let mut fields = if day_options.is_empty() {
+        existing.as_ref().map(to_fields).unwrap_or_default()
+    } else {
+        Fields::default()
+    };
     if q.copy == "yesterday" {
-        let previous_day = date
-            .yesterday()
-            .map_err(|e| PageError::Internal(e.to_string()))?;
-        match state.store.check_in(&actor, me, previous_day).await? {
-            Some(prev) => {
+        let previous_day = date.yesterday().ok();
+        let previous = match previous_day {
+            Some(d) => state.store.check_in(&actor, me, d).await?,
+            None => None,
+        };
+        match previous_day.zip(previous) {
+            Some((day, prev)) => {
                 fields = to_fields(&CheckIn::same_as(&prev, date));
                 notice = format!(
                     "Filled in from {}. Change anything that is different today, then save. Nothing is saved until you do.",
-                    uk_day(previous_day)
+                    uk_day(day)
                 );
             }
-            None => notice = format!("There is no check-in for {} to copy.", uk_day(previous_day)),
+            None => {
+                notice = match previous_day {
+                    Some(day) => format!("There is no check-in for {} to copy.", uk_day(day)),
+                    None => "There is no earlier day to copy.".to_owned(),
+                }
+            }
         }
     }
     render(&page(

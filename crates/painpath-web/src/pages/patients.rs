@@ -113,7 +113,10 @@ struct PatientPage {
     rows: Vec<DayRow>,
     periods: Vec<PeriodLine>,
     reset_link: String,
+    health_label: &'static str,
     alerts: Vec<(i64, String)>,
+    /// Alerts already acknowledged: when raised, by whom and when acknowledged.
+    acknowledged: Vec<(String, String, String)>,
     questionnaires: Vec<(&'static str, String, String)>,
 }
 
@@ -132,13 +135,22 @@ async fn patient_page(
     let entries = state.store.diary(&actor, patient, from, today).await?;
     let periods = state.store.treatment_periods(&actor, patient).await?;
     let (chart, rows) = super::diary::chart_and_rows(&entries, from, today);
-    let alerts = state
-        .store
-        .patient_alerts(&actor, patient)
-        .await?
-        .into_iter()
+    let all_alerts = state.store.patient_alerts(&actor, patient).await?;
+    let alerts = all_alerts
+        .iter()
         .filter(|a| a.acknowledged_at.is_none())
         .map(|a| (a.id, uk_instant(a.raised_at)))
+        .collect();
+    let acknowledged = all_alerts
+        .iter()
+        .filter_map(|a| {
+            let at = a.acknowledged_at?;
+            Some((
+                uk_instant(a.raised_at),
+                a.acknowledged_by_name.clone().unwrap_or_default(),
+                uk_instant(at),
+            ))
+        })
         .collect();
     let done = state.store.questionnaires(&actor, patient, None).await?;
     let questionnaires = painpath_core::instruments::Instrument::ALL
@@ -146,6 +158,7 @@ async fn patient_page(
         .filter_map(|i| {
             let title = state.kb.instrument(i)?.title.clone();
             let last = done.iter().rev().find(|r| r.instrument == i);
+            let due = painpath_core::instruments::response::is_due(i, last.map(|r| r.date), today);
             let latest = match last.and_then(|r| {
                 crate::questionnaires::summary_of(r)
                     .ok()
@@ -154,6 +167,7 @@ async fn patient_page(
                 Some((date, s)) => format!("{} on {}", s.text, uk_date(date)),
                 None => "not done".to_owned(),
             };
+            let latest = if due { format!("{latest} (due)") } else { latest };
             Some((i.code(), title, latest))
         })
         .collect();
@@ -192,7 +206,9 @@ async fn patient_page(
             })
             .collect(),
         reset_link,
+        health_label: details.nation.health_number_name(),
         alerts,
+        acknowledged,
         questionnaires,
     })
 }

@@ -154,6 +154,8 @@ struct StepPage<'a> {
     map: Option<BodyMap>,
     problems: Problems,
     crisis: Vec<&'a Service>,
+    /// Whether a clinician with a live care-team link will see the alert.
+    team_told: bool,
     notice: String,
     licence: String,
     paraphrased: bool,
@@ -242,11 +244,14 @@ async fn step_page<'a>(
             questions.push(question(item, fields, &problems));
         }
     }
-    let crisis = if self_harm_so_far(instrument, fields) {
+    let (crisis, team_told) = if self_harm_so_far(instrument, fields) {
         let nation = nation_of(state, caller).await;
-        painpath_core::crisis::help_now(&state.kb, nation)
+        (
+            painpath_core::crisis::help_now(&state.kb, nation),
+            has_care_team(state, caller).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), false)
     };
     Ok(StepPage {
         layout: Layout::new(state, Some(caller), text.title.clone(), "/questionnaires"),
@@ -271,6 +276,7 @@ async fn step_page<'a>(
         map,
         problems,
         crisis,
+        team_told,
         notice,
         licence: text.licence.notice.clone(),
         paraphrased: text.wording == painpath_core::kb::Wording::Paraphrased,
@@ -281,6 +287,7 @@ async fn step_page<'a>(
 #[serde(default)]
 pub struct StepQuery {
     part: usize,
+    kept: String,
 }
 
 pub async fn form(
@@ -296,7 +303,9 @@ pub async fn form(
         .await?;
     let fields = draft.as_deref().map(fields_from_json).unwrap_or_default();
     let part = if q.part == 0 { 1 } else { q.part };
-    let notice = if draft.is_some() && q.part == 0 {
+    let notice = if !q.kept.is_empty() {
+        "Your answers so far are kept. Come back to finish whenever you are ready.".to_owned()
+    } else if draft.is_some() && q.part == 0 {
         "Welcome back: your answers so far are filled in.".to_owned()
     } else {
         String::new()
@@ -421,6 +430,15 @@ pub async fn save(
             .store
             .save_questionnaire_draft(&actor, me, instrument, &fields_to_json(&fields), risk)
             .await?;
+        // Someone who has just said they have thoughts of self-harm is shown the help first,
+        // even when they stop here; the list page would not show it.
+        if risk {
+            return Ok(see_other(&format!(
+                "/questionnaires/{}?part={}&kept=1",
+                instrument.code(),
+                part + 1
+            )));
+        }
         return Ok(see_other("/questionnaires?saved=later"));
     }
     let problems = check_part(items, &fields);
@@ -502,6 +520,7 @@ struct ResultPage<'a> {
     title: String,
     date: String,
     crisis: Vec<&'a Service>,
+    team_told: bool,
     score: String,
     band: String,
     explanation: Vec<String>,
@@ -558,11 +577,14 @@ pub async fn result(
     let completed = crate::questionnaires::completed_of(stored)
         .map_err(|p| PageError::Internal(p.to_string()))?;
     let summary = completed.summary();
-    let crisis = if summary.self_harm_risk {
+    let (crisis, team_told) = if summary.self_harm_risk {
         let nation = nation_of(&state, &caller).await;
-        painpath_core::crisis::help_now(&state.kb, nation)
+        (
+            painpath_core::crisis::help_now(&state.kb, nation),
+            has_care_team(&state, &caller).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), false)
     };
     render(&ResultPage {
         layout: Layout::new(
@@ -575,6 +597,7 @@ pub async fn result(
         title: text.title.clone(),
         date: uk_date(stored.date),
         crisis,
+        team_told,
         score: summary.text.clone(),
         band: band_label(text, &summary),
         explanation: explain(text, &completed),
@@ -760,4 +783,14 @@ pub async fn patient_history(
         "/patients",
     )
     .await
+}
+
+/// Whether the patient has a live care-team link, so that a clinician will see an alert. The
+/// pages promise follow-up only when this is true.
+async fn has_care_team(state: &AppState, caller: &Caller) -> Result<bool, PageError> {
+    let links = state
+        .store
+        .care_links(&caller.actor(), caller.account.id)
+        .await?;
+    Ok(links.iter().any(|l| l.revoked_at.is_none()))
 }

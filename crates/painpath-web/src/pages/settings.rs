@@ -215,7 +215,10 @@ pub async fn create_token(
     SignedForm(f): SignedForm,
 ) -> Result<Response, PageError> {
     let name = f.get("token_name");
-    if name.is_empty() || name.chars().count() > 100 {
+    if name.is_empty()
+        || name.chars().count() > 100
+        || painpath_core::problems::has_stray_control(name, false)
+    {
         let p = Problems::single("token_name", "give the token a name of 1 to 100 characters");
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -32,7 +32,10 @@ pub struct NextQuery {
 
 /// Only a path on this site may follow sign-in, never another site (an open redirect).
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    // Browsers drop tabs and newlines from addresses, so `/\t/evil.example` would become
+    // `//evil.example`: refuse any whitespace or control character as well as `//` and `\`.
+    let plain = next.chars().all(|c| !c.is_whitespace() && !c.is_control());
+    if plain && next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
         next.to_owned()
     } else {
         "/".to_owned()
@@ -124,5 +127,8 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\n/evil.example"), "/");
+        assert_eq!(safe_next("/ /evil.example"), "/");
     }
 }

@@ -599,14 +599,24 @@ async fn the_audit_lists_a_clinicians_reads_of_a_patients_diary() {
         .iter()
         .filter(|e| {
             e["actor"] == clinician.id
-                && e["action"] == "diary.read"
+                && e["action"] == "record.read"
                 && e["patients"] == json!([id])
         })
         .collect();
-    assert_eq!(
-        reads.len(),
-        2,
-        "one entry per read, through the API and the page: {audit}"
+    // Admins are shown a read of the record, not which part was read (an action's name can be
+    // health data); the API read and the page's reads each left entries.
+    assert!(
+        reads.len() >= 2,
+        "entries for the reads through the API and the page: {audit}"
+    );
+    assert!(
+        audit.as_array().unwrap().iter().all(|e| {
+            let action = e["action"].as_str().unwrap_or("");
+            !action.contains("diary")
+                && !action.contains("alert")
+                && !action.contains("questionnaire")
+        }),
+        "no action shown to an admin names a part of the health record: {audit}"
     );
     assert_eq!(reads[0]["actor_role"], "clinician");
     assert_eq!(reads[0]["actor_name"], clinician.name.as_str());
