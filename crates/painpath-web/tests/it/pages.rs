@@ -64,6 +64,43 @@ async fn just_after_midnight_the_check_in_offers_yesterday_and_today_and_says_wh
 }
 
 #[tokio::test]
+async fn just_after_midnight_neither_days_entry_is_filled_in_until_the_person_chooses() {
+    let app = spawn_at("2026-11-25T00:20:00Z").await;
+    let (p, s) = patient_session(&app).await;
+    let token = app.bearer(&p).await;
+    let saved = app
+        .put(&format!("/api/patients/{}/check-ins/2026-11-24", p.id))
+        .cred(&token)
+        .json(&json!({"pain": 7, "fatigue": 6, "flare": true, "note": "yesterday's note"}))
+        .send()
+        .await;
+    assert_eq!(saved.status, 201, "{saved:?}");
+    let html = app.get("/check-in").cookie(&s).send().await.text();
+    assert!(html.contains("Which day are you logging?"), "{html}");
+    // Saving with "Today" chosen must not copy yesterday's pain, flare or note into today.
+    assert!(
+        !html.contains("checked autofocus"),
+        "no pain is pre-chosen: {html}"
+    );
+    assert!(
+        !html.contains(r#"id="flare-yes" name="flare" value="yes" checked"#),
+        "{html}"
+    );
+    assert!(
+        !html.contains("yesterday&#39;s note") && !html.contains("yesterday's note"),
+        "{html}"
+    );
+    // Once the person opens a day themselves, that day's entry is shown for editing.
+    let html = app
+        .get("/check-in?date=2026-11-24")
+        .cookie(&s)
+        .send()
+        .await
+        .text();
+    assert!(html.contains("already checked in"), "{html}");
+}
+
+#[tokio::test]
 async fn in_british_summer_time_just_after_midnight_is_london_time_not_utc() {
     // 23:30 UTC on 1 July is 00:30 on 2 July in London.
     let app = spawn_at("2026-07-01T23:30:00Z").await;
