@@ -167,7 +167,11 @@ async fn patient_page(
                 Some((date, s)) => format!("{} on {}", s.text, uk_date(date)),
                 None => "not done".to_owned(),
             };
-            let latest = if due { format!("{latest} (due)") } else { latest };
+            let latest = if due {
+                format!("{latest} (due)")
+            } else {
+                latest
+            };
             Some((i.code(), title, latest))
         })
         .collect();
