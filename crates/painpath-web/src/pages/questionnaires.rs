@@ -159,6 +159,9 @@ struct StepPage<'a> {
     notice: String,
     licence: String,
     paraphrased: bool,
+    /// Whether any wording on this part is not yet confirmed against the published form; the
+    /// page says so rather than presenting it as the instrument's own words (design.md 13).
+    unconfirmed: bool,
 }
 
 /// The parts of a form: its sections, in order, each with its questions.
@@ -280,6 +283,11 @@ async fn step_page<'a>(
         notice,
         licence: text.licence.notice.clone(),
         paraphrased: text.wording == painpath_core::kb::Wording::Paraphrased,
+        unconfirmed: section.is_some_and(|s| s.unconfirmed.is_some())
+            || items.iter().any(|i| {
+                i.unconfirmed.is_some()
+                    || matches!(&i.answers, Answers::Scale(sc) if sc.unconfirmed.is_some())
+            }),
     })
 }
 
