@@ -258,7 +258,7 @@ async fn fill_patient(
     };
     let details = PatientDetails {
         date_of_birth: Some(p.born),
-        nation: p.nation,
+        nation: Some(p.nation),
         health_number: HealthNumber::parse(p.health_number).ok(),
         gp_practice_name: Some(p.gp.to_owned()),
         gp_practice_address: None,

@@ -185,7 +185,9 @@ impl fmt::Display for HealthNumber {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct PatientDetails {
     pub date_of_birth: Option<Date>,
-    pub nation: Nation,
+    /// Where the person lives; `None` until they say. Unknown is never taken to mean England:
+    /// help pages then show every nation's services (reference/instruments.md 6).
+    pub nation: Option<Nation>,
     pub health_number: Option<HealthNumber>,
     pub gp_practice_name: Option<String>,
     pub gp_practice_address: Option<String>,
@@ -229,7 +231,7 @@ impl PatientDetails {
         );
         let details = PatientDetails {
             date_of_birth: input.date_of_birth,
-            nation: nation.unwrap_or_default(),
+            nation,
             health_number,
             gp_practice_name,
             gp_practice_address,
@@ -418,7 +420,7 @@ mod tests {
             today,
         )
         .unwrap();
-        assert_eq!(d.nation, Nation::Wales);
+        assert_eq!(d.nation, Some(Nation::Wales));
         assert_eq!(d.gp_practice_name.as_deref(), Some("Riverside Surgery"));
         assert_eq!(d.gp_practice_address, None);
     }

@@ -113,5 +113,5 @@ pub(crate) async fn nation_of(state: &AppState, caller: &Caller) -> Option<Natio
         .patient_details(&caller.actor(), caller.account.id)
         .await
         .ok()
-        .map(|d| d.nation)
+        .and_then(|d| d.nation)
 }

@@ -85,8 +85,9 @@ pub struct PatientSummaryView {
 pub struct DetailsBody {
     #[schema(value_type = Option<String>, format = Date)]
     pub date_of_birth: Option<String>,
-    /// `england`, `scotland`, `wales` or `northern_ireland`.
-    pub nation: String,
+    /// `england`, `scotland`, `wales` or `northern_ireland`; required when saving, and left out
+    /// when answered if the patient has not said yet.
+    pub nation: Option<String>,
     /// NHS number (CHI in Scotland, H&C in Northern Ireland): ten digits with a valid check digit.
     pub health_number: Option<String>,
     pub gp_practice_name: Option<String>,

@@ -115,7 +115,7 @@ pub fn parse_details(
     let parsed = PatientDetails::parse(
         PatientDetailsInput {
             date_of_birth: dob,
-            nation: &body.nation,
+            nation: body.nation.as_deref().unwrap_or(""),
             health_number: body.health_number.as_deref().unwrap_or(""),
             gp_practice_name: body.gp_practice_name.as_deref().unwrap_or(""),
             gp_practice_address: body.gp_practice_address.as_deref().unwrap_or(""),
@@ -137,7 +137,7 @@ pub fn parse_details(
 pub fn details_view(d: &PatientDetails) -> DetailsBody {
     DetailsBody {
         date_of_birth: d.date_of_birth.map(|x| x.to_string()),
-        nation: d.nation.code().to_owned(),
+        nation: d.nation.map(|n| n.code().to_owned()),
         health_number: d.health_number.map(|n| n.digits()),
         gp_practice_name: d.gp_practice_name.clone(),
         gp_practice_address: d.gp_practice_address.clone(),

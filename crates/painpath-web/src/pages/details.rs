@@ -54,7 +54,12 @@ pub async fn form(
         .store
         .patient_details(&caller.actor(), caller.account.id)
         .await?;
-    let mut f = vec![("nation".to_owned(), d.nation.code().to_owned())];
+    // No nation is ticked until the patient has said where they live.
+    let mut f: Vec<(String, String)> = d
+        .nation
+        .map(|n| ("nation".to_owned(), n.code().to_owned()))
+        .into_iter()
+        .collect();
     if let Some(dob) = d.date_of_birth {
         f.push(("date_of_birth".into(), uk_date(dob)));
     }
@@ -95,7 +100,7 @@ pub async fn save(
     };
     let body = DetailsBody {
         date_of_birth: dob,
-        nation: f.get("nation").to_owned(),
+        nation: f.opt("nation").map(str::to_owned),
         health_number: f.opt("health_number").map(str::to_owned),
         gp_practice_name: f.opt("gp_practice_name").map(str::to_owned),
         gp_practice_address: f.opt("gp_practice_address").map(str::to_owned),

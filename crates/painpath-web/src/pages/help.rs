@@ -40,7 +40,7 @@ pub async fn show(
             .patient_details(&c.actor(), c.account.id)
             .await
             .ok()
-            .map(|d| d.nation),
+            .and_then(|d| d.nation),
         _ => None,
     };
     let page = HelpPage {

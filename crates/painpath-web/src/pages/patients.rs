@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use jiff::ToSpan;
-use painpath_core::person::UserId;
+use painpath_core::person::{Nation, UserId};
 use painpath_core::treatment::PeriodOutcome;
 use painpath_store::LinkPurpose;
 
@@ -188,7 +188,7 @@ async fn patient_page(
             .date_of_birth
             .map(uk_date)
             .unwrap_or_else(|| "not recorded".into()),
-        nation: details.nation.label(),
+        nation: details.nation.map(Nation::label).unwrap_or("not recorded"),
         health_number: details
             .health_number
             .map(|n| n.to_string())
@@ -210,7 +210,10 @@ async fn patient_page(
             })
             .collect(),
         reset_link,
-        health_label: details.nation.health_number_name(),
+        health_label: details
+            .nation
+            .map(Nation::health_number_name)
+            .unwrap_or("NHS, CHI or H&C number"),
         alerts,
         acknowledged,
         questionnaires,

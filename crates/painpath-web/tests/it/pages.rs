@@ -478,6 +478,35 @@ async fn help_for_someone_not_signed_in_lists_every_nations_line_after_999() {
 }
 
 #[tokio::test]
+async fn help_for_a_patient_who_has_not_said_where_they_live_lists_every_nations_line() {
+    // A new patient has no details yet: that must not be read as England, which would leave
+    // someone in Northern Ireland with a 111 service they do not have.
+    let app = spawn().await;
+    let (_, s) = patient_session(&app).await;
+    let html = app.get("/help").cookie(&s).send().await.text();
+    let services = crisis_services(&html);
+    assert_eq!(
+        services.first().map(String::as_str),
+        Some("999 or A&E"),
+        "{html}"
+    );
+    assert!(services.iter().any(|s| s == "Lifeline"), "{services:?}");
+    assert!(
+        services.iter().any(|s| s == "NHS 111 mental health option"),
+        "{services:?}"
+    );
+    assert!(
+        !html.contains("These are the services for England"),
+        "{html}"
+    );
+    let details = app.get("/details").cookie(&s).send().await.text();
+    assert!(
+        !details.contains("checked"),
+        "no nation is ticked for them: {details}"
+    );
+}
+
+#[tokio::test]
 async fn an_admin_cannot_open_a_patients_page() {
     let app = spawn().await;
     let admin = app.user(Role::Admin, "admin", "Ada Admin").await;
