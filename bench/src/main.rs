@@ -82,6 +82,10 @@ struct Args {
     /// Timed, sequential requests of the diary page and of the bare handler.
     #[arg(long, default_value_t = 1000)]
     diary_requests: usize,
+    /// Measure PostgreSQL only (needs --postgres): no SQLite rounds, diary page or SQLite memory
+    /// figures. For working on the PostgreSQL backend; the figures of record come from a full run.
+    #[arg(long)]
+    skip_sqlite: bool,
     /// The whole run stops within this many seconds (plus one request's timeout); phases cut
     /// short are marked in the table.
     #[arg(long, default_value_t = 600)]
@@ -131,6 +135,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
             "--postgres: the load stays on this machine, so HOST must be 127.0.0.1, localhost or ::1 (got {host})"
         );
     }
+    ensure!(
+        !args.skip_sqlite || args.postgres.is_some(),
+        "--skip-sqlite leaves nothing to measure without --postgres"
+    );
     let binary = args.painpath.clone().unwrap_or_else(default_binary);
     ensure!(
         binary.is_file(),
@@ -144,30 +152,32 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let mut report = Report::new(&args, &binary).await;
 
     // ----- SQLite -------------------------------------------------------------------------
-    let data = scratch.path().join("painpath-data");
-    let log = scratch.path().join("painpath-sqlite.log");
-    let ceiling = Ceiling::Sqlite(scratch.path());
-    let sqlite = painpath_phase(
-        &args,
-        &binary,
-        Storage::Sqlite(&data),
-        &ceiling,
-        &log,
-        &budget,
-        true,
-    )
-    .await
-    .with_context(|| {
-        format!(
-            "painpath on SQLite; the server's log ends:\n{}",
-            log_tail(&log)
+    if !args.skip_sqlite {
+        let data = scratch.path().join("painpath-data");
+        let log = scratch.path().join("painpath-sqlite.log");
+        let ceiling = Ceiling::Sqlite(scratch.path());
+        let sqlite = painpath_phase(
+            &args,
+            &binary,
+            Storage::Sqlite(&data),
+            &ceiling,
+            &log,
+            &budget,
+            true,
         )
-    })?;
-    report.writes("SQLite", &sqlite.rounds);
-    if let Some(diary) = &sqlite.diary {
-        report.diary(diary);
+        .await
+        .with_context(|| {
+            format!(
+                "painpath on SQLite; the server's log ends:\n{}",
+                log_tail(&log)
+            )
+        })?;
+        report.writes("SQLite", &sqlite.rounds);
+        if let Some(diary) = &sqlite.diary {
+            report.diary(diary);
+        }
+        report.memory("SQLite", &sqlite);
     }
-    report.memory("SQLite", &sqlite);
 
     // ----- PostgreSQL ---------------------------------------------------------------------
     if let Some(admin_url) = &args.postgres {
@@ -638,13 +648,19 @@ impl Report {
             details: Vec::new(),
             postgres_version: None,
             args: format!(
-                "--requests {} --connections {} --diary-requests {} --time-limit {}{}",
+                "--requests {} --rounds {} --connections {} --diary-requests {} --time-limit {}{}{}",
                 args.requests,
+                args.rounds,
                 args.connections,
                 args.diary_requests,
                 args.time_limit,
                 if args.postgres.is_some() {
                     " --postgres URL"
+                } else {
+                    ""
+                },
+                if args.skip_sqlite {
+                    " --skip-sqlite"
                 } else {
                     ""
                 }

@@ -205,6 +205,7 @@ impl SessionRow {
 pub(crate) struct ApiTokenAccountRow {
     pub token_expires_at: Option<i64>,
     pub token_revoked_at: Option<i64>,
+    pub token_last_used_at: Option<i64>,
     #[sqlx(flatten)]
     pub account: AccountRow,
 }
@@ -295,7 +296,8 @@ impl PatientSummaryRow {
 /// Patient details as their columns, ready to bind.
 pub(crate) struct DetailsColumns {
     pub date_of_birth: Option<String>,
-    pub nation: &'static str,
+    /// `None` when nobody has said where the patient lives.
+    pub nation: Option<&'static str>,
     pub health_number: Option<String>,
     pub gp_practice_name: Option<String>,
     pub gp_practice_address: Option<String>,
@@ -305,7 +307,7 @@ impl DetailsColumns {
     pub fn of(details: &PatientDetails) -> DetailsColumns {
         DetailsColumns {
             date_of_birth: details.date_of_birth.map(date_text),
-            nation: details.nation.code(),
+            nation: details.nation.map(Nation::code),
             // The ten digits without spaces, as `HealthNumber::digits` documents.
             health_number: details.health_number.as_ref().map(HealthNumber::digits),
             gp_practice_name: details.gp_practice_name.clone(),
@@ -317,7 +319,7 @@ impl DetailsColumns {
 #[derive(sqlx::FromRow)]
 pub(crate) struct DetailsRow {
     pub date_of_birth: Option<String>,
-    pub nation: String,
+    pub nation: Option<String>,
     pub health_number: Option<String>,
     pub gp_practice_name: Option<String>,
     pub gp_practice_address: Option<String>,
@@ -329,8 +331,9 @@ impl DetailsRow {
             date_of_birth: date_opt(self.date_of_birth.as_deref())?,
             nation: self
                 .nation
-                .parse::<Nation>()
-                .map_err(|_| corrupt("nation"))?,
+                .as_deref()
+                .map(|n| n.parse::<Nation>().map_err(|_| corrupt("nation")))
+                .transpose()?,
             health_number: self
                 .health_number
                 .as_deref()
@@ -438,6 +441,35 @@ impl CheckInColumns {
             flare: c.flare,
             note: c.note.clone(),
         }
+    }
+}
+
+/// A check-in's lists as arrays, for the PostgreSQL backend to write each list with one
+/// `unnest`; `done_periods[i]` goes with `done_amounts[i]`, in the order given.
+pub(crate) struct CheckInLists<'a> {
+    pub regions: Vec<&'static str>,
+    pub sensitivities: Vec<&'static str>,
+    pub factors: Vec<&'a str>,
+    pub done_periods: Vec<i64>,
+    pub done_amounts: Vec<Option<&'a str>>,
+}
+
+impl<'a> CheckInLists<'a> {
+    pub fn of(c: &'a CheckIn) -> CheckInLists<'a> {
+        CheckInLists {
+            regions: c.pain_regions.iter().map(|r| r.code()).collect(),
+            sensitivities: c.sensitivities.iter().map(|s| s.code()).collect(),
+            factors: c.factors.iter().map(|f| f.as_str()).collect(),
+            done_periods: c.done_today.iter().map(|d| d.period.0).collect(),
+            done_amounts: c.done_today.iter().map(|d| d.amount.as_deref()).collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.regions.is_empty()
+            && self.sensitivities.is_empty()
+            && self.factors.is_empty()
+            && self.done_periods.is_empty()
     }
 }
 

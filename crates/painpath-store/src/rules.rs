@@ -55,6 +55,25 @@ impl Audit {
     }
 }
 
+/// How far a session's or API token's recorded last use may lag behind its latest request, in
+/// milliseconds: a request records itself only when the recorded use is older than this.
+///
+/// Every signed-in page and API request looks up its session or token; writing its last use each
+/// time made every request, reads included, a durable write of its own (a commit that waits for
+/// the disk). Now most requests write nothing for it. The cost is precision: the recorded last use
+/// may be up to a minute older than the latest request, so a session idles out between
+/// `idle_seconds − 60` and `idle_seconds` after its last request rather than at exactly
+/// `idle_seconds` (29 to 30 minutes for the web layer's 30-minute idle timeout), never later; and
+/// a token's "last used" shown to its owner is right to the minute.
+pub(crate) const LAST_USE_LAG_MS: i64 = 60_000;
+
+/// Whether a request at `now` (milliseconds) should record itself as the last use, given the one
+/// recorded (`None`: never used). A recorded use later than `now` (requests arriving out of
+/// order) is never wound back.
+pub(crate) fn last_use_is_stale(recorded: Option<i64>, now: i64) -> bool {
+    recorded.is_none_or(|last| now.saturating_sub(last) > LAST_USE_LAG_MS)
+}
+
 /// Only a clinician's standing depends on a care-team link, so only then is it looked up.
 pub(crate) fn link_matters(by: &Actor) -> bool {
     by.role == Role::Clinician
@@ -279,6 +298,17 @@ mod tests {
             ),
             Err(StoreError::NotFound)
         ));
+    }
+
+    #[test]
+    fn last_use_is_recorded_only_when_more_than_a_minute_old() {
+        assert!(last_use_is_stale(None, 0));
+        assert!(!last_use_is_stale(Some(1_000), 1_000));
+        assert!(!last_use_is_stale(Some(1_000), 1_000 + LAST_USE_LAG_MS));
+        assert!(last_use_is_stale(Some(1_000), 1_001 + LAST_USE_LAG_MS));
+        // A late request with an older time never winds the recorded use back.
+        assert!(!last_use_is_stale(Some(1_000), 0));
+        assert!(!last_use_is_stale(Some(i64::MAX), i64::MIN));
     }
 
     #[test]

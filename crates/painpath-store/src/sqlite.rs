@@ -37,7 +37,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Sqlite, SqliteExecutor, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::failure::{self, Db};
@@ -575,23 +575,40 @@ async fn load_check_ins(
     )
 }
 
-/// Finds a live session and records its use: the body of [`Store::session`], which the
-/// [`GroupWriter`] runs, since every signed-in page asks it and it writes.
-async fn session_on(
-    conn: &mut SqliteConnection,
+/// A session joined with its account, read through `conn` (the pool, or the writer's
+/// transaction).
+async fn session_row<'e>(
+    conn: impl SqliteExecutor<'e>,
     token_hash: &str,
-    now: Timestamp,
-) -> StoreResult<Option<Session>> {
-    let row: Option<SessionRow> = sqlx::query_as(
+) -> StoreResult<Option<SessionRow>> {
+    sqlx::query_as(
         "SELECT s.expires_at, s.idle_seconds, s.last_seen_at, s.csrf_token, \
          a.id, a.username, a.display_name, a.role, a.active, a.created_at \
          FROM sessions s JOIN accounts a ON a.id = s.user_id WHERE s.token_hash = ?1",
     )
     .bind(token_hash)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(conn)
     .await
-    .db()?;
-    let Some(row) = row else {
+    .db()
+}
+
+fn live_session(row: SessionRow) -> StoreResult<Session> {
+    Ok(Session {
+        account: row.account.into_account()?,
+        csrf_token: row.csrf_token,
+        expires_at: rows::instant(row.expires_at)?,
+    })
+}
+
+/// Finds a live session and records its use: the writing half of [`Store::session`], which the
+/// [`GroupWriter`] runs for a session that is dead (to remove it) or whose recorded last use is
+/// stale (see [`rules::LAST_USE_LAG_MS`]).
+async fn session_on(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: Timestamp,
+) -> StoreResult<Option<Session>> {
+    let Some(row) = session_row(&mut *conn, token_hash).await? else {
         return Ok(None);
     };
     if !row.is_live(now) {
@@ -604,53 +621,59 @@ async fn session_on(
         return Ok(None);
     }
     // Never moves backwards, should requests arrive out of order.
-    sqlx::query(
-        "UPDATE sessions SET last_seen_at = \
-         CASE WHEN last_seen_at < ?1 THEN ?1 ELSE last_seen_at END \
-         WHERE token_hash = ?2",
-    )
-    .bind(millis(now))
-    .bind(token_hash)
-    .execute(&mut *conn)
-    .await
-    .db()?;
-    Ok(Some(Session {
-        account: row.account.into_account()?,
-        csrf_token: row.csrf_token,
-        expires_at: rows::instant(row.expires_at)?,
-    }))
+    if rules::last_use_is_stale(Some(row.last_seen_at), millis(now)) {
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = ?1 WHERE token_hash = ?2 AND last_seen_at < ?1",
+        )
+        .bind(millis(now))
+        .bind(token_hash)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    }
+    live_session(row).map(Some)
 }
 
-/// Finds the account of a live API token and records the token's use: the body of
-/// [`Store::api_token_account`], which the [`GroupWriter`] runs, since every API request asks it
-/// and it writes.
+/// An API token joined with the account it acts for, read through `conn`.
+async fn api_token_row<'e>(
+    conn: impl SqliteExecutor<'e>,
+    token_hash: &str,
+) -> StoreResult<Option<ApiTokenAccountRow>> {
+    sqlx::query_as(
+        "SELECT t.expires_at AS token_expires_at, t.revoked_at AS token_revoked_at, \
+         t.last_used_at AS token_last_used_at, \
+         a.id, a.username, a.display_name, a.role, a.active, a.created_at \
+         FROM api_tokens t JOIN accounts a ON a.id = t.user_id WHERE t.token_hash = ?1",
+    )
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await
+    .db()
+}
+
+/// Finds the account of a live API token and records the token's use: the writing half of
+/// [`Store::api_token_account`], which the [`GroupWriter`] runs for a token whose recorded last
+/// use is stale.
 async fn api_token_account_on(
     conn: &mut SqliteConnection,
     token_hash: &str,
     now: Timestamp,
 ) -> StoreResult<Option<Account>> {
-    let row: Option<ApiTokenAccountRow> = sqlx::query_as(
-        "SELECT t.expires_at AS token_expires_at, t.revoked_at AS token_revoked_at, \
-         a.id, a.username, a.display_name, a.role, a.active, a.created_at \
-         FROM api_tokens t JOIN accounts a ON a.id = t.user_id WHERE t.token_hash = ?1",
-    )
-    .bind(token_hash)
-    .fetch_optional(&mut *conn)
-    .await
-    .db()?;
+    let row = api_token_row(&mut *conn, token_hash).await?;
     let Some(row) = row.filter(|r| r.is_live(now)) else {
         return Ok(None);
     };
-    sqlx::query(
-        "UPDATE api_tokens SET last_used_at = \
-         CASE WHEN last_used_at IS NULL OR last_used_at < ?1 THEN ?1 ELSE last_used_at END \
-         WHERE token_hash = ?2",
-    )
-    .bind(millis(now))
-    .bind(token_hash)
-    .execute(&mut *conn)
-    .await
-    .db()?;
+    if rules::last_use_is_stale(row.token_last_used_at, millis(now)) {
+        sqlx::query(
+            "UPDATE api_tokens SET last_used_at = ?1 \
+             WHERE token_hash = ?2 AND (last_used_at IS NULL OR last_used_at < ?1)",
+        )
+        .bind(millis(now))
+        .bind(token_hash)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    }
     row.account.into_account().map(Some)
 }
 
@@ -1285,6 +1308,16 @@ impl Store for SqliteStore {
             return Err(StoreError::NotFound);
         }
         end_sessions_of(&mut tx, user).await?;
+        // A reset is how someone takes their account back: tokens made before it, perhaps by
+        // whoever had the password, stop working too.
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL",
+        )
+        .bind(now.as_millisecond())
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await
+        .db()?;
         tx.commit().await.db()?;
         Ok(user)
     }
@@ -1310,6 +1343,18 @@ impl Store for SqliteStore {
     }
 
     async fn session(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<Session>> {
+        // Most requests find a live session used less than a minute ago and write nothing: they
+        // read without the writer (WAL readers never wait). The rest go through it.
+        match session_row(&self.pool, token_hash).await? {
+            None => return Ok(None),
+            Some(row)
+                if row.is_live(now)
+                    && !rules::last_use_is_stale(Some(row.last_seen_at), millis(now)) =>
+            {
+                return live_session(row).map(Some);
+            }
+            Some(_) => {}
+        }
         let token_hash = token_hash.to_owned();
         self.writer
             .run(move |conn| Box::pin(async move { session_on(conn, &token_hash, now).await }))
@@ -1390,6 +1435,16 @@ impl Store for SqliteStore {
         token_hash: &str,
         now: Timestamp,
     ) -> StoreResult<Option<Account>> {
+        // As for sessions: only a token whose recorded use is stale goes through the writer.
+        let Some(row) = api_token_row(&self.pool, token_hash).await? else {
+            return Ok(None);
+        };
+        if !row.is_live(now) {
+            return Ok(None);
+        }
+        if !rules::last_use_is_stale(row.token_last_used_at, millis(now)) {
+            return row.account.into_account().map(Some);
+        }
         let token_hash = token_hash.to_owned();
         self.writer
             .run(move |conn| {

@@ -1588,7 +1588,7 @@ async fn patient_details_start_empty_and_come_back_as_saved() {
         assert_eq!(empty, PatientDetails::default());
         let details = PatientDetails {
             date_of_birth: Some(Date::constant(1979, 3, 2)),
-            nation: Nation::Scotland,
+            nation: Some(Nation::Scotland),
             health_number: Some(HealthNumber::parse("943 476 5919").unwrap()),
             gp_practice_name: Some("Riverside Surgery".to_owned()),
             gp_practice_address: Some("1 High Street\nDundee".to_owned()),
@@ -1602,7 +1602,7 @@ async fn patient_details_start_empty_and_come_back_as_saved() {
         );
         let changed = PatientDetails {
             health_number: None,
-            nation: Nation::NorthernIreland,
+            nation: Some(Nation::NorthernIreland),
             ..details
         };
         link(s, &p).await;
@@ -2052,4 +2052,38 @@ where
         results.push(task.await.unwrap());
     }
     results
+}
+
+#[tokio::test]
+async fn a_password_reset_revokes_the_accounts_api_tokens() {
+    each_backend(|b| async move {
+        let s = b.store.as_ref();
+        let p = people(s).await;
+        s.create_api_token(&p.patient, "old-token", "phone app", None)
+            .await
+            .unwrap();
+        assert!(
+            s.api_token_account("old-token", at(5))
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let reset = LinkPurpose::PasswordReset {
+            user: p.patient.user,
+        };
+        s.create_link(Some(&p.admin), "reset-2", reset, at(3_600))
+            .await
+            .unwrap();
+        s.redeem_password_reset("reset-2", at(10), "new-hash")
+            .await
+            .unwrap();
+        assert!(
+            s.api_token_account("old-token", at(20))
+                .await
+                .unwrap()
+                .is_none(),
+            "a token made before the reset no longer works"
+        );
+    })
+    .await;
 }
