@@ -19,7 +19,7 @@
 //! 4. fills the patient's diary to ten years (3650 days), checks every acknowledged day is
 //!    there, then times `GET /diary` (a signed-in page) beside a bare axum handler;
 //! 5. with `--postgres URL`, the same write figures against `painpath serve --database` in a fresh
-//!    database, beside raw PostgreSQL single-row inserts.
+//!    database, beside raw PostgreSQL single-row inserts (only these with `--skip-sqlite`).
 //!
 //! The load is bounded twice: a fixed number of requests, and an overall time limit after which
 //! every phase stops early (the table then says so). It only ever talks to loopback addresses.

@@ -95,7 +95,9 @@ pub async fn create_postgres_table(url: &str) -> anyhow::Result<()> {
 
 /// The same inserts into the raw table of the PostgreSQL database at `url` (made by
 /// [`create_postgres_table`]), one connection per writer; days start at `first` so that rounds
-/// never collide.
+/// never collide. The writers share an sqlx pool with sqlx's defaults, so each insert also pays
+/// the pool's pings as a connection is handed out and given back; painpath's own hot statements
+/// avoid them, which docs/performance.md weighs ("How the ceiling is measured matters here").
 pub async fn postgres_inserts(
     url: &str,
     first: usize,

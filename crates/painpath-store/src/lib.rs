@@ -338,7 +338,8 @@ pub trait Store: Send + Sync {
     async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
 
     /// The live session for a token hash, if it has neither expired nor idled out at `now`, and
-    /// its account is active; it also records `now` as the session's last use.
+    /// its account is active; it also records `now` as the session's last use when the recorded
+    /// one is more than a minute older (so a session idles out up to a minute early, never late).
     async fn session(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<Session>>;
 
     /// Ends one session (sign-out). Ending a session that does not exist is not an error.
@@ -362,7 +363,8 @@ pub trait Store: Send + Sync {
         expires_at: Option<Timestamp>,
     ) -> StoreResult<i64>;
 
-    /// The account an API token acts for, if it is live at `now`; records its last use.
+    /// The account an API token acts for, if it is live at `now`; records `now` as its last use
+    /// when the recorded one is more than a minute older.
     async fn api_token_account(
         &self,
         token_hash: &str,

@@ -8,6 +8,13 @@
 //! `INSERT … ON CONFLICT`, as is a questionnaire draft and the one open alert of a kind, and a
 //! second live care-team link is refused by a partial unique index.
 //!
+//! Most calls are a transaction on a connection from sqlx's pool. The few statements that nearly
+//! every request makes (finding the caller, reading their treatment periods for the check-in
+//! form, writing a new diary day) are single statements that commit on their own, and run on the
+//! [`Lane`], connections that skip the pool's round trip per call; new days of concurrent calls
+//! are written together, one statement for many ([`NewDays`]). Both were measured, and why they
+//! are built as they are is in their comments.
+//!
 //! The SQL here has a SQLite twin in `sqlite.rs`. They are written twice on purpose rather than
 //! abstracted over dialects; the contract suite keeps them in step. The decisions about access
 //! and audit are not written twice: both backends ask [`crate::rules`].
@@ -83,12 +90,7 @@ impl PostgresStore {
     /// once is safe: sqlx takes an advisory lock while it migrates.
     pub async fn connect(url: &str) -> StoreResult<PostgresStore> {
         let pool = PgPoolOptions::new()
-            .max_connections(
-                std::env::var("PP_POOL")
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(MAX_CONNECTIONS),
-            )
+            .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             // sqlx pings every connection it hands out, a round trip more per call; here only a
             // connection that has been idle a while is pinged (it still pings every connection
@@ -109,12 +111,7 @@ impl PostgresStore {
         let lane = Arc::new(Lane {
             pool: pool.clone(),
             parked: Mutex::new(Vec::with_capacity(LANE_CONNECTIONS)),
-            permits: Arc::new(Semaphore::new(
-                std::env::var("PP_LANE")
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(LANE_CONNECTIONS),
-            )),
+            permits: Arc::new(Semaphore::new(LANE_CONNECTIONS)),
         });
         let new_days = NewDays::start(Arc::clone(&lane));
         Ok(PostgresStore {
@@ -539,32 +536,12 @@ fn check_in_rule<T>(result: &Result<T, sqlx::Error>) -> &'static str {
 /// Writes a day that has no check-in yet, with its lists, in one statement (so it is whole on its
 /// own, inside or outside a transaction): `Some(Saved::Created)`. `None`, having written nothing,
 /// when the day already has a check-in; `NotFound` when a ticked period is not the patient's.
-async fn insert_day<'e>(
-    conn: impl sqlx::PgExecutor<'e>,
+async fn insert_day(
+    conn: &mut PgConnection,
     patient: UserId,
     c: &CheckInColumns,
     lists: &CheckInLists<'_>,
 ) -> StoreResult<Option<Saved>> {
-    if lists.is_empty() {
-        // A day of ratings and notes only (no lists, no periods to check) is one plain insert;
-        // the statement below would still open, lock and plan for the five tables it leaves
-        // alone.
-        let result = bind_day!(
-            sqlx::query_scalar::<_, i64>(
-                "INSERT INTO check_ins (patient_id, day, pain, fatigue, fog, sleep_quality, \
-                 sleep_tenths, bed_time, wake_time, mood, stress, sensitivity, activity_minutes, \
-                 flare, note, saved_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-                 ON CONFLICT (patient_id, day) DO NOTHING RETURNING id",
-            ),
-            patient,
-            c
-        )
-        .fetch_optional(conn)
-        .await;
-        let rule = check_in_rule(&result);
-        return Ok(result.conflict(rule)?.map(|_| Saved::Created));
-    }
     let query = sqlx::query_as(concat!(
         "WITH ",
         owned_periods!(),
@@ -671,10 +648,6 @@ async fn replace_day(
 /// Most new days one statement writes; a longer queue waits for the next statement.
 const MAX_NEW_DAYS: usize = 64;
 
-/// Statements of new days that may be under way at once, each on its own connection: while one
-/// waits for its commit to reach the disk, the next is already being written.
-const NEW_DAY_WRITERS: usize = 2;
-
 /// New days waiting for a writer; past this, callers wait to queue (back-pressure).
 const NEW_DAY_QUEUE: usize = 1024;
 
@@ -683,17 +656,18 @@ const NEW_DAY_QUEUE: usize = 1024;
 /// **Why.** Each new day on its own is one `INSERT` and one commit, and a check-in's insert costs
 /// the server half as much again as a raw insert into a bare table (the foreign-key check locks
 /// the patient's account row; ten `CHECK` rules are evaluated). The server is CPU-bound on the
-/// bench machine, and one statement of eight days costs it about a third of eight statements of
-/// one: pgbench, 16 clients, measured 11 600 single-day inserts a second against 42 000 days a
-/// second in statements of eight (docs/performance.md). Sharing the commit's flush matters less:
-/// PostgreSQL already shares flushes between concurrent commits.
+/// bench machine, and one statement of eight days costs it less than a third of eight statements
+/// of one: pgbench measured 11 660 one-day inserts a second from 16 clients, and 42 700 days a
+/// second in statements of eight from 4 clients. painpath-bench measured check-ins at 39 % of raw
+/// inserts before this and 58 % to 60 % after (docs/performance.md). Sharing the commit's flush
+/// matters less: PostgreSQL already shares flushes between concurrent commits.
 ///
 /// **How.** As in the SQLite backend's `GroupWriter`: a writer takes the first new day queued and
 /// every other already waiting (up to [`MAX_NEW_DAYS`]), writes them with their lists in one
 /// statement (`INSERT … SELECT … FROM unnest(…) ON CONFLICT DO NOTHING`), and answers each caller
 /// only when that statement, and so its commit, has returned: every day answered as written is
-/// durable. A writer never waits to fill a group; a day that finds a writer idle is written at
-/// once, alone. Each day is still all-or-nothing: its row and its lists are in the one statement.
+/// durable. The writer never waits to fill a group; a day that finds it idle is written at once,
+/// alone. Each day is still all-or-nothing: its row and its lists are in the one statement.
 /// A day that is already there is left alone by the statement and answered "exists", and its
 /// caller replaces it in a transaction of its own (as does a second call for the same day in the
 /// same group). If the statement fails as a whole (a rule broken by one day), each day of the
@@ -730,18 +704,11 @@ impl NewDay {
 }
 
 impl NewDays {
-    /// Starts the writers on the current tokio runtime. They end when the last clone of the store
+    /// Starts the writer on the current tokio runtime. It ends when the last clone of the store
     /// is dropped, after writing what was queued.
     fn start(lane: Arc<Lane>) -> NewDays {
         let (queue, days) = mpsc::channel(NEW_DAY_QUEUE);
-        let days = Arc::new(tokio::sync::Mutex::new(days));
-        for _ in 0..std::env::var("PP_WRITERS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(NEW_DAY_WRITERS)
-        {
-            tokio::spawn(write_new_days(Arc::clone(&lane), Arc::clone(&days)));
-        }
+        tokio::spawn(write_new_days(lane, days));
         NewDays { queue }
     }
 
@@ -766,29 +733,26 @@ impl NewDays {
 }
 
 fn writers_gone() -> StoreError {
-    StoreError::Unavailable("the PostgreSQL new-day writers have stopped".into())
+    StoreError::Unavailable("the PostgreSQL new-day writer has stopped".into())
 }
 
-/// One writer: a group of new days after another until every sender is gone.
-async fn write_new_days(lane: Arc<Lane>, days: Arc<tokio::sync::Mutex<mpsc::Receiver<NewDay>>>) {
-    loop {
-        let group = {
-            let mut days = days.lock().await;
-            let Some(first) = days.recv().await else {
-                return;
-            };
-            let mut group = Vec::with_capacity(MAX_NEW_DAYS);
-            group.push(first);
-            while group.len() < MAX_NEW_DAYS {
-                match days.try_recv() {
-                    Ok(day) => group.push(day),
-                    Err(_) => break,
-                }
+/// The writer: one group of new days after another until every sender is gone.
+///
+/// Each group is written by a task of its own, awaited before the next begins, so that groups
+/// never overlap and a panic fails only its own callers (their reply channels close:
+/// `Unavailable`) while the writer goes on. One writer, not several: with two or three, each
+/// taking what was queued as soon as it was free, groups were smaller and painpath-bench measured
+/// fewer check-ins a second (docs/performance.md).
+async fn write_new_days(lane: Arc<Lane>, mut days: mpsc::Receiver<NewDay>) {
+    while let Some(first) = days.recv().await {
+        let mut group = Vec::with_capacity(MAX_NEW_DAYS);
+        group.push(first);
+        while group.len() < MAX_NEW_DAYS {
+            match days.try_recv() {
+                Ok(day) => group.push(day),
+                Err(_) => break,
             }
-            group
-        };
-        // Each group is a task of its own, so that a panic fails only its own callers (their
-        // reply channels close: `Unavailable`) and the writer goes on.
+        }
         let _ = tokio::spawn(write_group(Arc::clone(&lane), group)).await;
     }
 }
@@ -798,8 +762,13 @@ async fn write_group(lane: Arc<Lane>, group: Vec<NewDay>) {
     let mut conn = match lane.conn().await {
         Ok(conn) => conn,
         Err(error) => {
+            // Only ever `Unavailable`: no connection came.
+            let text = match error {
+                StoreError::Unavailable(text) => text,
+                other => other.to_string(),
+            };
             for day in group {
-                let _ = day.reply.send(Err(same_error(&error)));
+                let _ = day.reply.send(Err(StoreError::Unavailable(text.clone())));
             }
             return;
         }
@@ -823,7 +792,7 @@ async fn write_group(lane: Arc<Lane>, group: Vec<NewDay>) {
             // so that only the day at fault fails, with its own error.
             let mut answers = Vec::with_capacity(first.len());
             for day in &first {
-                answers.push(insert_day(&mut *conn, day.patient, &day.columns, &day.lists()).await);
+                answers.push(insert_day(&mut conn, day.patient, &day.columns, &day.lists()).await);
             }
             answers
         }
@@ -836,19 +805,10 @@ async fn write_group(lane: Arc<Lane>, group: Vec<NewDay>) {
     }
 }
 
-/// The same error again, for each caller of a group that could not be written.
-fn same_error(error: &StoreError) -> StoreError {
-    match error {
-        StoreError::NotFound => StoreError::NotFound,
-        StoreError::Forbidden => StoreError::Forbidden,
-        StoreError::Conflict(name) => StoreError::Conflict(name),
-        StoreError::LinkUsed => StoreError::LinkUsed,
-        StoreError::Unavailable(text) => StoreError::Unavailable(text.clone()),
-    }
-}
-
 /// Writes new days (no two for the same patient and day) with their lists in one statement,
-/// leaving alone each day that is already there: for each day, whether it was written.
+/// leaving alone each day that is already there: for each day, whether it was written. The rows
+/// go in (patient, day) order, so that the groups of two servers sharing the database take their
+/// index entries in the same order and cannot deadlock.
 async fn insert_days(conn: &mut PgConnection, days: &[NewDay]) -> Result<Vec<bool>, sqlx::Error> {
     let mut patients = Vec::with_capacity(days.len());
     let mut day_texts = Vec::with_capacity(days.len());
@@ -904,7 +864,7 @@ async fn insert_days(conn: &mut PgConnection, days: &[NewDay]) -> Result<Vec<boo
          flare, note, saved_at) \
          SELECT patient_id, day, pain, fatigue, fog, sleep_quality, sleep_tenths, bed_time, \
          wake_time, mood, stress, sensitivity, activity_minutes, flare, note, $16 \
-         FROM input ORDER BY n \
+         FROM input ORDER BY patient_id, day \
          ON CONFLICT (patient_id, day) DO NOTHING RETURNING id, patient_id, day), \
          written AS (SELECT s.id, i.n FROM saved s \
          JOIN input i ON i.patient_id = s.patient_id AND i.day = s.day), \
@@ -1916,7 +1876,7 @@ impl Store for PostgresStore {
             return Ok(Saved::Replaced);
         };
         let mut tx = self.begin().await?;
-        let saved = match insert_day(&mut *tx, patient, &c, &lists).await? {
+        let saved = match insert_day(&mut tx, patient, &c, &lists).await? {
             Some(saved) => saved,
             None => {
                 replace_day(&mut tx, patient, &c, &lists).await?;

@@ -21,7 +21,9 @@ pub const SESSION_COOKIE: &str = "painpath_session";
 
 /// "Keep me signed in" on one's own device: 30 days, renewed by use.
 pub const KEEP_SIGNED_IN: SignedDuration = SignedDuration::from_hours(24 * 30);
-/// Otherwise a session idles out after 30 minutes and ends after 12 hours whatever happens.
+/// Otherwise a session idles out after 30 minutes and ends after 12 hours whatever happens. The
+/// store notes a session's use only when its last note is over a minute old (fewer writes per
+/// request), so the idle-out comes 29 to 30 minutes after the last request: fine for this timeout.
 pub const IDLE_TIMEOUT: SignedDuration = SignedDuration::from_mins(30);
 pub const SESSION_LIMIT: SignedDuration = SignedDuration::from_hours(12);
 

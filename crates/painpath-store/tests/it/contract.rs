@@ -1351,6 +1351,47 @@ async fn a_session_idles_out_after_its_idle_time_without_a_request() {
 }
 
 #[tokio::test]
+async fn a_session_or_token_notes_its_use_only_when_the_last_note_is_over_a_minute_old() {
+    each_backend(|b| async move {
+        let s = b.store.as_ref();
+        let p = people(s).await;
+        // A request within a minute of the noted use notes nothing, so the session idles out
+        // its idle time after the noted use: here 541 s after its last request, not 600.
+        s.create_session(&session("quiet", p.patient.user, 0, 86_400, 600))
+            .await
+            .unwrap();
+        assert!(s.session("quiet", at(100)).await.unwrap().is_some());
+        assert!(s.session("quiet", at(160)).await.unwrap().is_some());
+        assert!(s.session("quiet", at(701)).await.unwrap().is_none());
+        // A request more than a minute after the noted use is noted.
+        s.create_session(&session("noted", p.patient.user, 0, 86_400, 600))
+            .await
+            .unwrap();
+        assert!(s.session("noted", at(100)).await.unwrap().is_some());
+        assert!(s.session("noted", at(161)).await.unwrap().is_some());
+        assert!(s.session("noted", at(761)).await.unwrap().is_some());
+        assert!(s.session("noted", at(1_362)).await.unwrap().is_none());
+
+        // The same for an API token's last use, as its owner sees it.
+        s.create_api_token(&p.patient, "tk", "laptop", None)
+            .await
+            .unwrap();
+        let last_used = || async { s.api_tokens(&p.patient).await.unwrap()[0].last_used_at };
+        assert_eq!(last_used().await, None);
+        s.api_token_account("tk", at(50)).await.unwrap().unwrap();
+        assert_eq!(last_used().await, Some(at(50)));
+        s.api_token_account("tk", at(110)).await.unwrap().unwrap();
+        assert_eq!(last_used().await, Some(at(50)));
+        s.api_token_account("tk", at(111)).await.unwrap().unwrap();
+        assert_eq!(last_used().await, Some(at(111)));
+        // A late request with an older time never winds it back.
+        s.api_token_account("tk", at(20)).await.unwrap().unwrap();
+        assert_eq!(last_used().await, Some(at(111)));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_session_ends_at_its_expiry_however_busy_and_on_sign_out() {
     each_backend(|b| async move {
         let s = b.store.as_ref();

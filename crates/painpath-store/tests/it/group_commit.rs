@@ -1,8 +1,9 @@
 //! Check-ins saved at the same moment, as a busy server saves them. SQLite commits such calls
-//! together (one transaction, a savepoint each); PostgreSQL commits each on its own. Either way
-//! the contract is the same, and these stories hold both to it: every call is atomic on its own,
-//! a failing call takes nobody else down with it, and a call that was answered "saved" is saved,
-//! also after the server restarts.
+//! together (one transaction, a savepoint each); PostgreSQL writes concurrent new days together
+//! (one statement for many) and commits anything else on its own. Either way the contract is the
+//! same, and these stories hold both to it: every call is atomic on its own, a failing call takes
+//! nobody else down with it, two saves of one day leave one of them whole, and a call that was
+//! answered "saved" is saved, also after the server restarts.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use jiff::civil::Date;
 use painpath_core::access::Actor;
 use painpath_core::body::BodyRegion;
 use painpath_core::diary::{CheckIn, DoneToday};
-use painpath_core::person::{Role, Username};
+use painpath_core::person::{Role, UserId, Username};
 use painpath_core::scale::Nrs;
 use painpath_core::treatment::{MedicationClass, NewPeriod, PeriodSource, Therapy};
 use painpath_store::{NewAccount, Saved, Store, StoreError};
@@ -244,6 +245,68 @@ async fn every_save_answered_as_saved_is_there_after_a_restart() {
                 .collect();
             expected.sort_by_key(|c| c.date);
             assert_eq!(diary_of(restarted.as_ref(), &who).await, expected);
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_the_database_refuses_among_concurrent_new_days_fails_alone() {
+    each_backend(|b| async move {
+        let me = patient(b.store.as_ref(), "among").await;
+        // No such account: the day breaks the foreign key to `accounts` only when it is written,
+        // after the access check let it through (the actor is the patient it writes for).
+        let ghost = Actor {
+            user: UserId(999_999),
+            role: Role::Patient,
+        };
+        let mut calls: Vec<(Actor, CheckIn)> =
+            (0..40).map(|n| (me, check_in(nth_day(n), 2))).collect();
+        calls.insert(13, (ghost, check_in(nth_day(3), 5)));
+
+        let answers = save_at_once(server(&b).await, calls.clone()).await;
+
+        for (n, answer) in answers.iter().enumerate() {
+            if n == 13 {
+                assert!(
+                    matches!(answer, Err(StoreError::NotFound)),
+                    "call {n}: {answer:?}"
+                );
+            } else {
+                assert!(matches!(answer, Ok(Saved::Created)), "call {n}: {answer:?}");
+            }
+        }
+        let expected: Vec<CheckIn> = (0..40).map(|n| check_in(nth_day(n), 2)).collect();
+        assert_eq!(diary_of(b.store.as_ref(), &me).await, expected);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_new_day_saved_twice_at_once_is_created_once_and_replaced_once() {
+    each_backend(|b| async move {
+        let me = patient(b.store.as_ref(), "twice").await;
+        // Each of these days saved twice at the same moment, both saves in one burst.
+        let days = 0..12;
+        let calls: Vec<(Actor, CheckIn)> = days
+            .clone()
+            .flat_map(|n| [(me, check_in(nth_day(n), 1)), (me, check_in(nth_day(n), 9))])
+            .collect();
+
+        let answers = save_at_once(server(&b).await, calls).await;
+
+        for (n, pair) in days.clone().zip(answers.chunks(2)) {
+            let mut pair: Vec<String> = pair.iter().map(|a| format!("{a:?}")).collect();
+            pair.sort();
+            assert_eq!(pair, ["Ok(Created)", "Ok(Replaced)"], "day {n}");
+        }
+        let diary = diary_of(b.store.as_ref(), &me).await;
+        assert_eq!(diary.len(), 12);
+        for (n, kept) in days.zip(&diary) {
+            assert!(
+                [check_in(nth_day(n), 1), check_in(nth_day(n), 9)].contains(kept),
+                "day {n}: one of the two saves, whole"
+            );
         }
     })
     .await;
