@@ -56,7 +56,13 @@ fn every_rust_file_opens_with_a_module_doc_comment() {
 
 #[test]
 fn no_stubs_or_debug_macros_are_left_in_the_code() {
-    let banned = ["todo!(", "unimplemented!(", "dbg!(", "#[ignore"];
+    // Spelt in two halves so that this list is not itself found by searches for stubs.
+    let banned = [
+        concat!("todo", "!("),
+        concat!("unimplemented", "!("),
+        concat!("dbg", "!("),
+        concat!("#[", "ignore"),
+    ];
     let mut found = Vec::new();
     for path in rust_files() {
         if path.ends_with("tidy.rs") {

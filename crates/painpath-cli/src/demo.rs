@@ -101,7 +101,8 @@ fn patients() -> Vec<DemoPatient> {
             },
             nation: Nation::Scotland,
             born: Date::constant(1988, 9, 14),
-            health_number: "0000000000",
+            // A made-up number that passes the check digit (not a zero-filled one).
+            health_number: "9990000018",
             gp: "Leith Links Medical Practice",
             days: 210,
             baseline: 5.4,

@@ -370,6 +370,25 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
+/// Makes a clinician's one-time invitation for a new patient, who joins that clinician's care
+/// team; the same for the page and the API.
+pub async fn make_invitation(
+    state: &AppState,
+    headers: &HeaderMap,
+    clinician: &Actor,
+) -> Result<(String, Timestamp), StoreError> {
+    make_link(
+        state,
+        headers,
+        Some(clinician),
+        painpath_store::LinkPurpose::PatientInvitation {
+            clinician: clinician.user,
+        },
+        INVITATION_LIFETIME,
+    )
+    .await
+}
+
 /// Makes a one-time link and gives its full address and expiry.
 pub async fn make_link(
     state: &AppState,

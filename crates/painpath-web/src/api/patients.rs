@@ -5,7 +5,7 @@ use axum::response::Response;
 use axum::{Extension, Json, extract::State};
 use painpath_core::person::{PatientDetails, PatientDetailsInput};
 use painpath_core::problems::Problems;
-use painpath_store::{CareLink, LinkPurpose};
+use painpath_store::CareLink;
 use painpath_wire::account::{CareLinkView, DetailsBody, LinkView, PatientSummaryView};
 use painpath_wire::diary::parse_date;
 
@@ -46,16 +46,7 @@ pub async fn invite(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let actor = caller.actor();
-    let (url, expires) = auth::make_link(
-        &state,
-        &headers,
-        Some(&actor),
-        LinkPurpose::PatientInvitation {
-            clinician: actor.user,
-        },
-        auth::INVITATION_LIFETIME,
-    )
-    .await?;
+    let (url, expires) = auth::make_invitation(&state, &headers, &actor).await?;
     Ok(super::created(LinkView {
         url,
         expires_at: expires.to_string(),

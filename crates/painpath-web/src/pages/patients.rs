@@ -80,16 +80,7 @@ pub async fn invite(
     _form: SignedForm,
 ) -> Result<Response, PageError> {
     let actor = caller.actor();
-    let (url, expires) = auth::make_link(
-        &state,
-        &headers,
-        Some(&actor),
-        LinkPurpose::PatientInvitation {
-            clinician: actor.user,
-        },
-        auth::INVITATION_LIFETIME,
-    )
-    .await?;
+    let (url, expires) = auth::make_invitation(&state, &headers, &actor).await?;
     list_page(&state, &caller, url, uk_instant(expires)).await
 }
 
