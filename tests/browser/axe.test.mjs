@@ -59,7 +59,7 @@ test('clinician pages, including an invitation link, have no WCAG 2.2 AA violati
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, server.url, ...DEMO.clinician);
-  for (const path of ['/', '/patients', '/settings']) await check(page, path);
+  for (const path of ['/', '/patients', '/alerts', '/duty', '/settings']) await check(page, path);
   await page.goto(`${server.url}/patients`);
   await page.click('a[href^="/patients/"]');
   assert.deepEqual(await axeViolations(page), []);

@@ -144,6 +144,10 @@ test('a PHQ-9 with item 9 answered shows crisis support first and alerts the car
   const crisis = await page.textContent('.crisis-first');
   assert.ok(crisis.indexOf('999') < crisis.indexOf('Samaritans'), crisis);
   assert.match(crisis, /116 123/);
+  // It says only what painpath does: flagged to the care team, who may not see it today.
+  assert.match(crisis, /flagged to your care team in painpath/);
+  assert.match(crisis, /may not see it today/);
+  assert.doesNotMatch(crisis, /will follow this up/);
   await page.click('label[for=phq9_difficulty-1]');
   await next(page);
   assert.match(page.url(), /\/questionnaires\/phq9\/result\//);
@@ -163,7 +167,9 @@ test('a PHQ-9 with item 9 answered shows crisis support first and alerts the car
   const alerts = await (await cp.request.get(`${server.url}/api/alerts`)).json();
   const alex = alerts.find((a) => a.patient_name === 'Alex Morgan');
   assert.ok(alex, JSON.stringify(alerts));
-  await cp.click(`form[action="/alerts/${alex.id}/acknowledge"] button`);
+  // Acknowledging needs a note of what was done.
+  await cp.fill(`#note-${alex.id}`, 'Phoned Alex; safe; plan agreed');
+  await Promise.all([cp.waitForURL(/\/alerts\?acknowledged=1/), cp.click(`form[action="/alerts/${alex.id}/acknowledge"] button`)]);
   const after = await (await cp.request.get(`${server.url}/api/alerts`)).json();
   assert.equal(after.find((a) => a.id === alex.id), undefined);
   await clinic.close();

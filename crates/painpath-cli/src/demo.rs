@@ -11,18 +11,21 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use painpath_core::access::Actor;
 use painpath_core::diary::{CheckIn, CheckInContext, CheckInDraft};
+use painpath_core::instruments::Instrument;
 use painpath_core::instruments::acr2016::{Acr2016, Acr2016Draft};
 use painpath_core::instruments::fiqr::Fiqr;
 use painpath_core::instruments::gad7::Gad7;
 use painpath_core::instruments::phq9::Phq9;
 use painpath_core::instruments::response::Response as Completed;
 use painpath_core::kb::Kb;
-use painpath_core::person::{HealthNumber, Nation, PatientDetails, Role, UserId, Username};
+use painpath_core::person::{
+    EmergencyContact, HealthNumber, Nation, PatientDetails, PhoneNumber, Role, UserId, Username,
+};
 use painpath_core::treatment::{
     MedicationClass, NewPeriod, PeriodOutcome, PeriodSource, Therapy, TreatmentCode,
     TreatmentPeriod,
 };
-use painpath_store::{NewAccount, NewQuestionnaire, Store};
+use painpath_store::{Item9Signal, NewAccount, NewQuestionnaire, Store};
 use painpath_web::auth;
 
 /// One account to print at start-up.
@@ -52,8 +55,20 @@ const CLINICIAN_2: Login = Login {
     name: "Dr Chris Lee",
 };
 
+/// A clinician who has left the clinic: deactivated once the demo is filled, so that Gareth, whose
+/// only clinician they were, has no active clinician and his open alert is on the duty list.
+const FORMER_CLINICIAN: Login = Login {
+    role: Role::Clinician,
+    username: "dr.hale",
+    password: "demo-former-clinician-password",
+    name: "Dr Rowan Hale",
+};
+
 struct DemoPatient {
     login: Login,
+    /// A phone number from Ofcom's range kept for drama (07700 900000 to 900999), never a real one.
+    phone: &'static str,
+    emergency: Option<(&'static str, &'static str)>,
     nation: Nation,
     born: Date,
     health_number: &'static str,
@@ -80,6 +95,8 @@ fn patients() -> Vec<DemoPatient> {
                 password: "demo-patient-password",
                 name: "Alex Morgan",
             },
+            phone: "07700 900101",
+            emergency: Some(("Jo Morgan (sister)", "07700 900102")),
             nation: Nation::England,
             born: Date::constant(1979, 3, 2),
             health_number: "9434765919",
@@ -99,6 +116,8 @@ fn patients() -> Vec<DemoPatient> {
                 password: "demo-patient-password",
                 name: "Priya Shah",
             },
+            phone: "07700 900201",
+            emergency: Some(("Dev Shah (husband)", "07700 900202")),
             nation: Nation::Scotland,
             born: Date::constant(1988, 9, 14),
             // A made-up number that passes the check digit (not a zero-filled one).
@@ -119,6 +138,8 @@ fn patients() -> Vec<DemoPatient> {
                 password: "demo-patient-password",
                 name: "Gareth Evans",
             },
+            phone: "07700 900301",
+            emergency: None,
             nation: Nation::Wales,
             born: Date::constant(1966, 12, 1),
             health_number: "",
@@ -138,6 +159,8 @@ fn patients() -> Vec<DemoPatient> {
                 password: "demo-patient-password",
                 name: "Siobhan Kelly",
             },
+            phone: "07700 900401",
+            emergency: Some(("Niamh Kelly (mother)", "07700 900402")),
             nation: Nation::NorthernIreland,
             born: Date::constant(1992, 5, 20),
             health_number: "",
@@ -200,19 +223,61 @@ pub async fn fill(store: &dyn Store, kb: &Kb, today: Date) -> anyhow::Result<Vec
     let admin = create(store, &ADMIN).await?;
     let clinician = create(store, &CLINICIAN).await?;
     let clinician_2 = create(store, &CLINICIAN_2).await?;
+    let former = create(store, &FORMER_CLINICIAN).await?;
     let admin_actor = Actor {
         user: admin,
         role: Role::Admin,
     };
     for (i, p) in patients().into_iter().enumerate() {
         let id = create(store, &p.login).await?;
-        // The last patient is on another clinician's caseload, to show that care teams are separate.
-        let team = if i == 3 { clinician_2 } else { clinician };
+        // The last patient is on another clinician's caseload, to show that care teams are
+        // separate; Gareth's only clinician has left the clinic (below).
+        let team = match i {
+            2 => former,
+            3 => clinician_2,
+            _ => clinician,
+        };
         store.link_care_team(&admin_actor, id, team).await?;
         fill_patient(store, &p, id, today).await?;
         fill_questionnaires(store, kb, &p, id, today).await?;
+        if p.login.username == "gareth" {
+            start_risky_phq9(store, id).await?;
+        }
     }
+    // Dr Hale leaves: Gareth now has no active clinician, so his open alert is on the duty list
+    // that both demo clinicians see, and the admin page lists him for linking to someone.
+    store
+        .set_account_active(&admin_actor, former, false)
+        .await?;
     Ok(logins())
+}
+
+/// Gareth has started this month's PHQ-9 and answered item 9 (2, "more than half the days") but
+/// not finished it: the draft raises the alert, as answering on the form does.
+async fn start_risky_phq9(store: &dyn Store, id: UserId) -> anyhow::Result<()> {
+    let me = Actor {
+        user: id,
+        role: Role::Patient,
+    };
+    let answers: [i64; 9] = [2, 2, 3, 2, 1, 1, 2, 0, 2];
+    let fields: Vec<(String, String)> = answers
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (format!("phq9_{}", i + 1), v.to_string()))
+        .collect();
+    let signal = Item9Signal {
+        value: 2,
+        answers: fields
+            .iter()
+            .map(|(k, v)| (k.clone(), v.parse().unwrap_or(0)))
+            .collect(),
+    };
+    // The web form keeps its drafts as a JSON list of [name, value] pairs.
+    let text = serde_json::to_string(&fields)?;
+    store
+        .save_questionnaire_draft(&me, id, Instrument::Phq9, &text, Some(&signal))
+        .await?;
+    Ok(())
 }
 
 async fn create(store: &dyn Store, login: &Login) -> anyhow::Result<UserId> {
@@ -263,6 +328,13 @@ async fn fill_patient(
         health_number: HealthNumber::parse(p.health_number).ok(),
         gp_practice_name: Some(p.gp.to_owned()),
         gp_practice_address: None,
+        contact_phone: PhoneNumber::parse(p.phone).ok(),
+        emergency_contact: p.emergency.and_then(|(name, phone)| {
+            Some(EmergencyContact {
+                name: name.to_owned(),
+                phone: PhoneNumber::parse(phone).ok()?,
+            })
+        }),
     };
     store.save_patient_details(&me, id, &details).await?;
 
@@ -501,7 +573,7 @@ async fn fill_questionnaires(
         let answers = text
             .map(|t| painpath_web::questionnaires::answers_to_store(t, &completed))
             .unwrap_or_default();
-        let self_harm_risk = completed.summary().self_harm_risk;
+        let item9 = painpath_web::questionnaires::item9_of_completed(&completed);
         let instrument = completed.instrument();
         async move {
             store
@@ -512,7 +584,7 @@ async fn fill_questionnaires(
                         instrument,
                         date,
                         answers,
-                        self_harm_risk,
+                        item9,
                     },
                 )
                 .await

@@ -87,6 +87,7 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
         config: Arc::new(web_config),
         clock,
     };
+    painpath_web::escalation::spawn_sweep(state.clone());
     tracing::info!(address = %local, "serving");
     axum::serve(
         listener,

@@ -14,6 +14,7 @@
 //! - [`diary`]: the daily check-in.
 //! - [`day`]: which diary day a person is logging, worked out from a local time.
 //! - [`crisis`]: the help-now signposts, by nation.
+//! - [`duty`]: when a care-team alert goes to the clinic's duty list.
 //! - [`instruments`]: the questionnaires (ACR 2016, PHQ-9, GAD-7, FIQR) and how each is scored.
 
 pub mod access;
@@ -21,6 +22,7 @@ pub mod body;
 pub mod crisis;
 pub mod day;
 pub mod diary;
+pub mod duty;
 pub mod instruments;
 pub mod kb;
 pub mod person;

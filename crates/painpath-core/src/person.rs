@@ -191,6 +191,18 @@ pub struct PatientDetails {
     pub health_number: Option<HealthNumber>,
     pub gp_practice_name: Option<String>,
     pub gp_practice_address: Option<String>,
+    /// A phone number the clinic can reach the person on, for example after a self-harm alert.
+    pub contact_phone: Option<PhoneNumber>,
+    /// Someone to contact in an emergency: a name (with how they are related, if the person
+    /// wishes) and a phone number, both or neither.
+    pub emergency_contact: Option<EmergencyContact>,
+}
+
+/// Someone the clinic may contact in an emergency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmergencyContact {
+    pub name: String,
+    pub phone: PhoneNumber,
 }
 
 /// The raw text of a patient-details form, before it is checked.
@@ -201,6 +213,71 @@ pub struct PatientDetailsInput<'a> {
     pub health_number: &'a str,
     pub gp_practice_name: &'a str,
     pub gp_practice_address: &'a str,
+    pub contact_phone: &'a str,
+    pub emergency_contact_name: &'a str,
+    pub emergency_contact_phone: &'a str,
+}
+
+/// A telephone number as a person would write it: a UK number starting with 0 (10 or 11
+/// digits), or an international one starting with + (8 to 15 digits, the E.164 limit). Spaces,
+/// hyphens and brackets are allowed and kept as written, so the number reads back as given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhoneNumber(String);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneNumberError {
+    #[error("expected a phone number of digits, such as 07700 900123 or +44 7700 900123")]
+    NotAPhoneNumber,
+    #[error("expected 10 or 11 digits for a UK number starting with 0")]
+    UkLength,
+    #[error("expected 8 to 15 digits for an international number starting with +")]
+    InternationalLength,
+}
+
+impl PhoneNumber {
+    pub fn parse(input: &str) -> Result<PhoneNumber, PhoneNumberError> {
+        let text = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (international, rest) = match text.strip_prefix('+') {
+            Some(rest) => (true, rest),
+            None => (false, text.as_str()),
+        };
+        if rest.is_empty()
+            || !rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'))
+        {
+            return Err(PhoneNumberError::NotAPhoneNumber);
+        }
+        let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+        if international {
+            if !(8..=15).contains(&digits.len()) {
+                return Err(PhoneNumberError::InternationalLength);
+            }
+        } else if !digits.starts_with('0') {
+            return Err(PhoneNumberError::NotAPhoneNumber);
+        } else if !(10..=11).contains(&digits.len()) {
+            return Err(PhoneNumberError::UkLength);
+        }
+        Ok(PhoneNumber(text))
+    }
+
+    /// The number as written (spaces collapsed).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The number for a `tel:` link: digits, with a leading + for an international number.
+    pub fn dial(&self) -> String {
+        let plus = if self.0.starts_with('+') { "+" } else { "" };
+        let digits: String = self.0.chars().filter(char::is_ascii_digit).collect();
+        format!("{plus}{digits}")
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// The longest free-text field we keep, so nobody can fill the database through a form.
@@ -229,14 +306,58 @@ impl PatientDetails {
             "gp_practice_address",
             input.gp_practice_address,
         );
+        let contact_phone = phone_field(&mut problems, "contact_phone", input.contact_phone);
+        let emergency_name = text_field(
+            &mut problems,
+            "emergency_contact_name",
+            input.emergency_contact_name,
+        )
+        .map(|n| n.chars().take(100).collect::<String>());
+        let emergency_phone = phone_field(
+            &mut problems,
+            "emergency_contact_phone",
+            input.emergency_contact_phone,
+        );
+        // A name with no number, or a number with no name, is no use on a bad day: ask for both.
+        let emergency_contact = match (emergency_name, emergency_phone) {
+            (Some(name), Some(phone)) => Some(EmergencyContact { name, phone }),
+            (Some(_), None) if input.emergency_contact_phone.trim().is_empty() => {
+                problems.add(
+                    "emergency_contact_phone",
+                    "enter a phone number for the emergency contact, or leave both empty",
+                );
+                None
+            }
+            (None, Some(_)) if input.emergency_contact_name.trim().is_empty() => {
+                problems.add(
+                    "emergency_contact_name",
+                    "enter the emergency contact's name, or leave both empty",
+                );
+                None
+            }
+            _ => None,
+        };
         let details = PatientDetails {
             date_of_birth: input.date_of_birth,
             nation,
             health_number,
             gp_practice_name,
             gp_practice_address,
+            contact_phone,
+            emergency_contact,
         };
         problems.into_result(details)
+    }
+}
+
+fn phone_field(problems: &mut Problems, field: &str, text: &str) -> Option<PhoneNumber> {
+    match text.trim() {
+        "" => None,
+        text if crate::problems::has_stray_control(text, false) => {
+            problems.add(field, crate::problems::STRAY_CONTROL);
+            None
+        }
+        text => problems.check(field, PhoneNumber::parse(text)),
     }
 }
 
@@ -398,12 +519,24 @@ mod tests {
                 health_number: "123",
                 gp_practice_name: "",
                 gp_practice_address: "",
+                contact_phone: "12345",
+                emergency_contact_name: "Sam (partner)",
+                emergency_contact_phone: "",
             },
             today,
         )
         .unwrap_err();
         let fields: Vec<_> = err.iter().map(|p| p.field.as_str()).collect();
-        assert_eq!(fields, ["date_of_birth", "nation", "health_number"]);
+        assert_eq!(
+            fields,
+            [
+                "date_of_birth",
+                "nation",
+                "health_number",
+                "contact_phone",
+                "emergency_contact_phone"
+            ]
+        );
     }
 
     #[test]
@@ -416,13 +549,110 @@ mod tests {
                 health_number: "943 476 5919",
                 gp_practice_name: " Riverside Surgery ",
                 gp_practice_address: "",
+                contact_phone: " 07700  900123 ",
+                emergency_contact_name: "Sam Jones (partner)",
+                emergency_contact_phone: "+44 (0)20 7946 0000",
             },
             today,
         )
         .unwrap();
+        assert_eq!(
+            d.contact_phone.as_ref().map(PhoneNumber::as_str),
+            Some("07700 900123")
+        );
+        assert_eq!(
+            d.emergency_contact
+                .as_ref()
+                .map(|e| (e.name.as_str(), e.phone.dial())),
+            Some(("Sam Jones (partner)", "+4402079460000".to_owned()))
+        );
         assert_eq!(d.nation, Some(Nation::Wales));
         assert_eq!(d.gp_practice_name.as_deref(), Some("Riverside Surgery"));
         assert_eq!(d.gp_practice_address, None);
+    }
+
+    #[test]
+    fn uk_and_international_phone_numbers_are_accepted_as_written() {
+        for ok in [
+            "07700 900123",
+            "0114 496 0000",
+            "020 7946 0000",
+            "+44 7700 900123",
+            "+353 1 234 5678",
+            "(01632) 960-001",
+        ] {
+            assert!(PhoneNumber::parse(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            PhoneNumber::parse("07700 900123").unwrap().dial(),
+            "07700900123"
+        );
+    }
+
+    #[test]
+    fn short_codes_letters_and_wrong_lengths_are_not_phone_numbers() {
+        assert_eq!(
+            PhoneNumber::parse("999"),
+            Err(PhoneNumberError::NotAPhoneNumber)
+        );
+        assert_eq!(
+            PhoneNumber::parse("0770090012"),
+            Ok(PhoneNumber("0770090012".into()))
+        );
+        assert_eq!(
+            PhoneNumber::parse("077009001"),
+            Err(PhoneNumberError::UkLength)
+        );
+        assert_eq!(
+            PhoneNumber::parse("077009001234"),
+            Err(PhoneNumberError::UkLength)
+        );
+        assert_eq!(
+            PhoneNumber::parse("+44 12"),
+            Err(PhoneNumberError::InternationalLength)
+        );
+        assert_eq!(
+            PhoneNumber::parse("07700 9OO123"),
+            Err(PhoneNumberError::NotAPhoneNumber)
+        );
+        assert_eq!(
+            PhoneNumber::parse("+"),
+            Err(PhoneNumberError::NotAPhoneNumber)
+        );
+    }
+
+    #[test]
+    fn an_emergency_contact_needs_a_name_and_a_number() {
+        let today = Date::constant(2026, 11, 25);
+        let input = |name, phone| PatientDetailsInput {
+            nation: "england",
+            emergency_contact_name: name,
+            emergency_contact_phone: phone,
+            ..PatientDetailsInput::default()
+        };
+        let fields = |r: Result<PatientDetails, Problems>| -> Vec<String> {
+            r.unwrap_err().iter().map(|p| p.field.clone()).collect()
+        };
+        assert_eq!(
+            fields(PatientDetails::parse(input("", "07700 900123"), today)),
+            ["emergency_contact_name"]
+        );
+        assert_eq!(
+            fields(PatientDetails::parse(input("Sam", ""), today)),
+            ["emergency_contact_phone"]
+        );
+        assert!(
+            PatientDetails::parse(input("", ""), today)
+                .unwrap()
+                .emergency_contact
+                .is_none()
+        );
+        assert!(
+            PatientDetails::parse(input("Sam", "07700 900123"), today)
+                .unwrap()
+                .emergency_contact
+                .is_some()
+        );
     }
 
     #[test]

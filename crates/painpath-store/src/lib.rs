@@ -19,6 +19,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use painpath_core::access::Actor;
 use painpath_core::diary::CheckIn;
+use painpath_core::duty::{AcknowledgementNote, EscalationDelay, EscalationReason};
 use painpath_core::instruments::Instrument;
 use painpath_core::person::{PatientDetails, Role, UserId, Username};
 use painpath_core::treatment::{NewPeriod, PeriodId, PeriodOutcome, PeriodSource, TreatmentPeriod};
@@ -150,6 +151,8 @@ pub struct PatientSummary {
     pub display_name: String,
     pub date_of_birth: Option<Date>,
     pub last_check_in: Option<Date>,
+    /// Care-team alerts of this patient not yet acknowledged.
+    pub open_alerts: u32,
 }
 
 /// One audit entry (design.md 5).
@@ -203,8 +206,28 @@ pub struct NewQuestionnaire {
     /// The day it was completed, in Europe/London.
     pub date: Date,
     pub answers: Vec<StoredAnswer>,
-    /// PHQ-9 item 9 above 0: opens a self-harm alert for the care team.
-    pub self_harm_risk: bool,
+    /// PHQ-9 item 9 as answered, for a PHQ-9: above 0 opens (or updates) a self-harm alert.
+    pub item9: Option<Item9Signal>,
+}
+
+/// PHQ-9 item 9 (thoughts of being better off dead or of self-harm) as just answered, with the
+/// answers given so far: what a self-harm alert carries for the clinician who acts on it.
+///
+/// Above 0 opens a self-harm alert, or updates the open one (its latest value, and its worst
+/// when this is worse); 0 only updates the latest value of an alert already open, so that the
+/// clinician sees "worst 3, latest 0" rather than an alert that silently closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item9Signal {
+    /// The answer, 0 to 3.
+    pub value: u8,
+    /// The PHQ-9 answers given so far, in item order: (item id, value).
+    pub answers: Vec<(String, i64)>,
+}
+
+impl Item9Signal {
+    pub fn is_risk(&self) -> bool {
+        self.value > 0
+    }
 }
 
 /// A stored questionnaire.
@@ -246,9 +269,90 @@ pub struct Alert {
     pub raised_at: Timestamp,
     /// The questionnaire that raised it, once one was completed (a draft can raise it first).
     pub response: Option<i64>,
+    /// PHQ-9 item 9's latest answer while the alert was open, and when it was given. `None` only
+    /// for alerts raised from a draft before painpath kept the value.
+    pub item9_latest: Option<(u8, Timestamp)>,
+    /// PHQ-9 item 9's worst answer while the alert was open, and when it was first given.
+    pub item9_worst: Option<(u8, Timestamp)>,
+    /// The PHQ-9 answers given so far when the alert was last updated: (item id, value).
+    pub answers: Vec<(String, i64)>,
+    /// When the alert went to the clinic's duty list, and why, oldest first.
+    pub escalations: Vec<Escalation>,
     pub acknowledged_by: Option<UserId>,
     pub acknowledged_by_name: Option<String>,
     pub acknowledged_at: Option<Timestamp>,
+    /// What the clinician who acknowledged it did.
+    pub acknowledgement_note: Option<String>,
+}
+
+/// An alert's move to the duty list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Escalation {
+    pub reason: EscalationReason,
+    pub at: Timestamp,
+}
+
+/// An open alert on the clinic's duty list, with what a clinician who does not know the patient
+/// needs to act on it (issue 6): the patient's details, including how to reach them and their
+/// emergency contact, and who was on their care team.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DutyAlert {
+    pub alert: Alert,
+    /// Why it is on the duty list now.
+    pub reasons: Vec<EscalationReason>,
+    /// When the care team should have acknowledged it (the clinic's escalation delay).
+    pub due_at: Timestamp,
+    pub details: PatientDetails,
+    /// The clinicians ever linked to the patient and still linked: (name, whether active).
+    pub clinicians: Vec<(String, bool)>,
+}
+
+/// The clinic's own settings (one clinic per installation, design.md 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ClinicSettings {
+    /// After how long an unacknowledged alert goes to the duty list.
+    pub escalation_delay: EscalationDelay,
+}
+
+/// Who would see a patient's alert in painpath now, as the patient is told it truthfully.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CareTeamStatus {
+    /// Active clinicians with a live link to the patient.
+    pub active_clinicians: u32,
+    /// Active clinicians in the clinic who see this patient on the duty list: all of them but
+    /// those the patient withdrew (revoked, with no live link).
+    pub clinic_clinicians: u32,
+}
+
+impl CareTeamStatus {
+    /// Where an alert raised now would go.
+    pub fn audience(self) -> AlertAudience {
+        if self.active_clinicians > 0 {
+            AlertAudience::CareTeam
+        } else if self.clinic_clinicians > 0 {
+            AlertAudience::DutyList
+        } else {
+            AlertAudience::Nobody
+        }
+    }
+}
+
+/// Where a patient's alert goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlertAudience {
+    /// Their own care team (and, if nobody acknowledges it in time, the duty list).
+    CareTeam,
+    /// The clinic's duty list: they have no active clinician, but the clinic has some.
+    DutyList,
+    /// Nobody in painpath: the clinic has no active clinician at all.
+    Nobody,
+}
+
+/// What revoking a care-team link changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Revoked {
+    /// The patient had an open alert and now has no active clinician: it went to the duty list.
+    pub alert_to_duty_list: bool,
 }
 
 /// Everything painpath keeps. Each method is atomic. Both backends pass `tests/it/contract.rs`.
@@ -281,8 +385,10 @@ pub trait Store: Send + Sync {
     async fn accounts(&self, by: &Actor) -> StoreResult<Vec<Account>>;
 
     /// Deactivates or reactivates an account and ends its sessions. Admins only; audited.
-    /// Accounts are never deleted (design.md 2).
-    async fn set_account_active(&self, by: &Actor, id: UserId, active: bool) -> StoreResult<()>;
+    /// Accounts are never deleted (design.md 2). Deactivating a clinician sends the open alerts of
+    /// every patient left with no active clinician to the duty list (recording the escalation)
+    /// and answers how many patients that left without one; otherwise the answer is 0.
+    async fn set_account_active(&self, by: &Actor, id: UserId, active: bool) -> StoreResult<u32>;
 
     /// Changes the actor's own password (the caller has checked the old one) and ends every
     /// other session of theirs except `keep_session` (a token hash).
@@ -393,10 +499,20 @@ pub trait Store: Send + Sync {
     async fn care_links(&self, by: &Actor, patient: UserId) -> StoreResult<Vec<CareLink>>;
 
     /// Revokes a link. The patient of the link, or an admin. Revoking twice is not an error.
-    async fn revoke_care_link(&self, by: &Actor, link: i64, at: Timestamp) -> StoreResult<()>;
+    /// When it leaves the patient with an open alert and no active clinician, the alert goes to
+    /// the duty list (the escalation is recorded), and the answer says so.
+    async fn revoke_care_link(&self, by: &Actor, link: i64, at: Timestamp) -> StoreResult<Revoked>;
 
     /// A clinician's patients: those with a live link to them. Audited as one entry naming them.
     async fn my_patients(&self, by: &Actor) -> StoreResult<Vec<PatientSummary>>;
+
+    /// How many active clinicians are linked to the patient, and in the clinic: what the patient
+    /// is told about who sees their alert. The patient themselves only.
+    async fn care_team_status(&self, by: &Actor, patient: UserId) -> StoreResult<CareTeamStatus>;
+
+    /// Patients with no active clinician linked (names only, no health data), for an admin to
+    /// link them to someone. Admins only.
+    async fn patients_without_clinician(&self, by: &Actor) -> StoreResult<Vec<(UserId, String)>>;
 
     // ----- Patient details and preferences --------------------------------------------------
 
@@ -481,9 +597,9 @@ pub trait Store: Send + Sync {
     /// Stores a completed questionnaire and its answers. The patient (self-report) or a clinician
     /// on their care team (administered in clinic; `recorded_by` is the actor); audited when not
     /// the patient. In the same transaction: the patient's draft of that instrument is deleted,
-    /// and when `self_harm_risk` is true a self-harm alert is opened for the care team unless one
-    /// is already open (then that open alert is linked to this response if it had none).
-    /// Returns the response's id.
+    /// and `item9` opens or updates the self-harm alert as [`Item9Signal`] says (an open alert is
+    /// linked to this response if it had none). An alert opened for a patient with no active
+    /// clinician goes to the duty list at once. Returns the response's id.
     async fn save_questionnaire(
         &self,
         by: &Actor,
@@ -502,15 +618,15 @@ pub trait Store: Send + Sync {
 
     /// Keeps a half-finished questionnaire (opaque text: the web layer's form fields) so the
     /// patient can come back to it; replaces any earlier draft of that instrument. The patient
-    /// only. When `self_harm_risk` is true, opens the self-harm alert as `save_questionnaire` does
-    /// (the answer is a signal the moment it is given, finished or not).
+    /// only. `item9` opens or updates the self-harm alert as `save_questionnaire` does (the
+    /// answer is a signal the moment it is given, finished or not).
     async fn save_questionnaire_draft(
         &self,
         by: &Actor,
         patient: UserId,
         instrument: Instrument,
         fields: &str,
-        self_harm_risk: bool,
+        item9: Option<&Item9Signal>,
     ) -> StoreResult<()>;
 
     /// The patient's draft of an instrument, if any. The patient only.
@@ -529,10 +645,41 @@ pub trait Store: Send + Sync {
     /// Every alert of one patient, newest first: the patient or their care team (audited).
     async fn patient_alerts(&self, by: &Actor, patient: UserId) -> StoreResult<Vec<Alert>>;
 
-    /// Records who acknowledged an alert, and when. A clinician with a live link to the alert's
-    /// patient; anyone else gets NotFound. Already acknowledged: Conflict("alert_acknowledged").
-    /// Audited.
-    async fn acknowledge_alert(&self, by: &Actor, alert: i64, at: Timestamp) -> StoreResult<()>;
+    /// Records who acknowledged an alert, when, and their note of what was done. A clinician
+    /// with a live link to the alert's patient, or any clinician while the alert is on the duty
+    /// list at `at`; anyone else gets NotFound. Already acknowledged:
+    /// Conflict("alert_acknowledged"). Audited.
+    async fn acknowledge_alert(
+        &self,
+        by: &Actor,
+        alert: i64,
+        at: Timestamp,
+        note: &AcknowledgementNote,
+    ) -> StoreResult<()>;
+
+    /// The clinic's duty list at `now`: every open alert whose patient has no active clinician,
+    /// that nobody acknowledged within the clinic's escalation delay, or that was escalated
+    /// earlier; oldest first. Every clinician of the clinic, linked or not (others: Forbidden),
+    /// except that a clinician the patient withdrew (a revoked link and no live one) does not see
+    /// that patient's alert. One audit entry naming those patients, when there are any.
+    async fn duty_list(&self, by: &Actor, now: Timestamp) -> StoreResult<Vec<DutyAlert>>;
+
+    /// How many alerts are on the duty list at `now`: a number only, for the menu. Clinicians.
+    async fn duty_count(&self, by: &Actor, now: Timestamp) -> StoreResult<u32>;
+
+    /// Records the escalation of every open alert that became overdue by `now` and has not been
+    /// recorded as overdue yet; answers how many were recorded. Run by the server every minute,
+    /// so that the record says when an alert went to the duty list. (Whether an alert is on the
+    /// duty list never waits for this: it is worked out when the list is read.)
+    async fn record_overdue_escalations(&self, now: Timestamp) -> StoreResult<u32>;
+
+    // ----- The clinic -----------------------------------------------------------------------
+
+    /// The clinic's settings; anyone signed in may read them (they hold no personal data).
+    async fn clinic_settings(&self) -> StoreResult<ClinicSettings>;
+
+    /// Changes the clinic's settings. Admins only; audited.
+    async fn save_clinic_settings(&self, by: &Actor, settings: ClinicSettings) -> StoreResult<()>;
 
     // ----- Audit ----------------------------------------------------------------------------
 

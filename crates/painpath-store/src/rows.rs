@@ -12,8 +12,11 @@ use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use painpath_core::body::BodyRegion;
 use painpath_core::diary::{CheckIn, DoneToday, Factor, Sensitivity};
+use painpath_core::duty::{EscalationDelay, EscalationReason};
 use painpath_core::instruments::Instrument;
-use painpath_core::person::{HealthNumber, Nation, PatientDetails, Role, UserId, Username};
+use painpath_core::person::{
+    EmergencyContact, HealthNumber, Nation, PatientDetails, PhoneNumber, Role, UserId, Username,
+};
 use painpath_core::scale::Nrs;
 use painpath_core::treatment::{
     MedicationClass, PeriodId, PeriodOutcome, PeriodSource, Therapy, TreatmentCode, TreatmentPeriod,
@@ -23,7 +26,10 @@ use crate::failure::corrupt;
 use crate::{
     Account, ApiToken, AuditEntry, CareLink, LinkPurpose, OneTimeLink, PatientSummary, StoreResult,
 };
-use crate::{Alert, AlertKind, QuestionnaireResponse, StoredAnswer};
+use crate::{
+    Alert, AlertKind, CareTeamStatus, ClinicSettings, Escalation, QuestionnaireResponse,
+    StoredAnswer,
+};
 
 // ----- Scalars --------------------------------------------------------------------------------
 
@@ -278,6 +284,7 @@ pub(crate) struct PatientSummaryRow {
     pub display_name: String,
     pub date_of_birth: Option<String>,
     pub last_check_in: Option<String>,
+    pub open_alerts: i64,
 }
 
 impl PatientSummaryRow {
@@ -287,6 +294,7 @@ impl PatientSummaryRow {
             display_name: self.display_name,
             date_of_birth: date_opt(self.date_of_birth.as_deref())?,
             last_check_in: date_opt(self.last_check_in.as_deref())?,
+            open_alerts: u32::try_from(self.open_alerts).map_err(|_| corrupt("alert count"))?,
         })
     }
 }
@@ -301,6 +309,9 @@ pub(crate) struct DetailsColumns {
     pub health_number: Option<String>,
     pub gp_practice_name: Option<String>,
     pub gp_practice_address: Option<String>,
+    pub contact_phone: Option<String>,
+    pub emergency_contact_name: Option<String>,
+    pub emergency_contact_phone: Option<String>,
 }
 
 impl DetailsColumns {
@@ -312,10 +323,20 @@ impl DetailsColumns {
             health_number: details.health_number.as_ref().map(HealthNumber::digits),
             gp_practice_name: details.gp_practice_name.clone(),
             gp_practice_address: details.gp_practice_address.clone(),
+            contact_phone: details
+                .contact_phone
+                .as_ref()
+                .map(|p| p.as_str().to_owned()),
+            emergency_contact_name: details.emergency_contact.as_ref().map(|e| e.name.clone()),
+            emergency_contact_phone: details
+                .emergency_contact
+                .as_ref()
+                .map(|e| e.phone.as_str().to_owned()),
         }
     }
 }
 
+/// Every read of patient details selects these columns.
 #[derive(sqlx::FromRow)]
 pub(crate) struct DetailsRow {
     pub date_of_birth: Option<String>,
@@ -323,6 +344,14 @@ pub(crate) struct DetailsRow {
     pub health_number: Option<String>,
     pub gp_practice_name: Option<String>,
     pub gp_practice_address: Option<String>,
+    pub contact_phone: Option<String>,
+    pub emergency_contact_name: Option<String>,
+    pub emergency_contact_phone: Option<String>,
+}
+
+fn phone(text: Option<&str>) -> StoreResult<Option<PhoneNumber>> {
+    text.map(|t| PhoneNumber::parse(t).map_err(|_| corrupt("phone number")))
+        .transpose()
 }
 
 impl DetailsRow {
@@ -341,6 +370,15 @@ impl DetailsRow {
                 .transpose()?,
             gp_practice_name: self.gp_practice_name,
             gp_practice_address: self.gp_practice_address,
+            contact_phone: phone(self.contact_phone.as_deref())?,
+            emergency_contact: match (
+                self.emergency_contact_name,
+                phone(self.emergency_contact_phone.as_deref())?,
+            ) {
+                (Some(name), Some(phone)) => Some(EmergencyContact { name, phone }),
+                (None, None) => None,
+                _ => return Err(corrupt("emergency contact")),
+            },
         })
     }
 }
@@ -627,9 +665,79 @@ pub(crate) struct AlertRow {
     pub kind: String,
     pub raised_at: i64,
     pub response_id: Option<i64>,
+    pub item9_latest: Option<i64>,
+    pub item9_latest_at: Option<i64>,
+    pub item9_worst: Option<i64>,
+    pub item9_worst_at: Option<i64>,
     pub acknowledged_by: Option<i64>,
     pub acknowledged_by_name: Option<String>,
     pub acknowledged_at: Option<i64>,
+    pub acknowledgement_note: Option<String>,
+}
+
+/// `SELECT alert_id, item, value FROM alert_answers`, ordered by alert and position.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AlertAnswerRow {
+    pub alert_id: i64,
+    pub item: String,
+    pub value: i64,
+}
+
+/// `SELECT alert_id, reason, at FROM alert_escalations`, ordered by alert and time.
+#[derive(sqlx::FromRow)]
+pub(crate) struct EscalationRow {
+    pub alert_id: i64,
+    pub reason: String,
+    pub at: i64,
+}
+
+fn item9(value: Option<i64>, at: Option<i64>) -> StoreResult<Option<(u8, Timestamp)>> {
+    match (value, at) {
+        (Some(v), Some(at)) => {
+            let v = u8::try_from(v)
+                .ok()
+                .filter(|v| *v <= 3)
+                .ok_or_else(|| corrupt("item 9 value"))?;
+            Ok(Some((v, instant(at)?)))
+        }
+        (None, _) => Ok(None),
+        (Some(_), None) => Err(corrupt("item 9 time")),
+    }
+}
+
+/// Puts alerts together with their answers and escalations, keeping the alerts' order.
+pub(crate) fn assemble_alerts(
+    rows: Vec<AlertRow>,
+    answers: Vec<AlertAnswerRow>,
+    escalations: Vec<EscalationRow>,
+) -> StoreResult<Vec<Alert>> {
+    let mut answers_of: BTreeMap<i64, Vec<(String, i64)>> = BTreeMap::new();
+    for a in answers {
+        answers_of
+            .entry(a.alert_id)
+            .or_default()
+            .push((a.item, a.value));
+    }
+    let mut escalations_of: BTreeMap<i64, Vec<Escalation>> = BTreeMap::new();
+    for e in escalations {
+        escalations_of
+            .entry(e.alert_id)
+            .or_default()
+            .push(Escalation {
+                reason: EscalationReason::from_code(&e.reason)
+                    .ok_or_else(|| corrupt("escalation reason"))?,
+                at: instant(e.at)?,
+            });
+    }
+    rows.into_iter()
+        .map(|r| {
+            let id = r.id;
+            let mut alert = r.into_alert()?;
+            alert.answers = answers_of.remove(&id).unwrap_or_default();
+            alert.escalations = escalations_of.remove(&id).unwrap_or_default();
+            Ok(alert)
+        })
+        .collect()
 }
 
 fn alert_kind(code: &str) -> StoreResult<AlertKind> {
@@ -640,7 +748,7 @@ fn alert_kind(code: &str) -> StoreResult<AlertKind> {
 }
 
 impl AlertRow {
-    pub fn into_alert(self) -> StoreResult<Alert> {
+    fn into_alert(self) -> StoreResult<Alert> {
         Ok(Alert {
             id: self.id,
             patient: UserId(self.patient_id),
@@ -648,11 +756,35 @@ impl AlertRow {
             kind: alert_kind(&self.kind)?,
             raised_at: instant(self.raised_at)?,
             response: self.response_id,
+            item9_latest: item9(self.item9_latest, self.item9_latest_at)?,
+            item9_worst: item9(self.item9_worst, self.item9_worst_at)?,
+            answers: Vec::new(),
+            escalations: Vec::new(),
             acknowledged_by: self.acknowledged_by.map(UserId),
             acknowledged_by_name: self.acknowledged_by_name,
             acknowledged_at: instant_opt(self.acknowledged_at)?,
+            acknowledgement_note: self.acknowledgement_note,
         })
     }
+}
+
+/// What the patient is told about who sees their alert, from two counts.
+pub(crate) fn care_team_status(active: i64, clinic: i64) -> CareTeamStatus {
+    CareTeamStatus {
+        active_clinicians: u32::try_from(active).unwrap_or(0),
+        clinic_clinicians: u32::try_from(clinic).unwrap_or(0),
+    }
+}
+
+/// The clinic's settings from their row (the migration always writes one; a missing row reads as
+/// the defaults).
+pub(crate) fn clinic_settings(escalation_days: Option<i64>) -> StoreResult<ClinicSettings> {
+    Ok(ClinicSettings {
+        escalation_delay: match escalation_days {
+            None => EscalationDelay::DEFAULT,
+            Some(d) => EscalationDelay::working_days(d).map_err(|_| corrupt("escalation delay"))?,
+        },
+    })
 }
 
 // ----- Audit ----------------------------------------------------------------------------------

@@ -9,11 +9,13 @@
 //! refusal does not confirm the record exists. `Forbidden` is kept for what a role may never do
 //! whoever the record belongs to (a patient listing accounts).
 
+use jiff::Timestamp;
 use painpath_core::access::{self, Actor, Standing};
+use painpath_core::duty::{self, EscalationDelay, EscalationReason};
 use painpath_core::person::{Role, UserId};
 use painpath_core::treatment::PeriodSource;
 
-use crate::{StoreError, StoreResult};
+use crate::{Alert, StoreError, StoreResult};
 
 /// One audit entry to write in the same transaction as the access it records.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -178,18 +180,62 @@ pub(crate) fn clinician_only(by: &Actor) -> StoreResult<()> {
     }
 }
 
-/// Acknowledging an alert: only a clinician on the patient's care team, always audited. The
-/// patient cannot acknowledge their own alert (it is for the care team to act on), and anyone
+/// Acknowledging an alert: a clinician on the patient's care team, or any clinician of the
+/// clinic while the alert is on the duty list (that is what the duty list is for: an alert
+/// nobody on the care team has picked up); always audited. The patient cannot acknowledge their
+/// own alert (it is for the clinic to act on), an admin never can (no health data), and anyone
 /// refused is told there is no such alert.
 pub(crate) fn acknowledge_alert(
     by: &Actor,
     patient: UserId,
     live_link: bool,
+    on_duty_list: bool,
 ) -> StoreResult<Audit> {
-    if access::standing(by, patient, live_link) != Standing::CareTeam {
+    let care_team = access::standing(by, patient, live_link) == Standing::CareTeam;
+    let on_duty = by.role == Role::Clinician && on_duty_list;
+    if !care_team && !on_duty {
         return Err(StoreError::NotFound);
     }
     Ok(Audit::of_patient("alert.acknowledge", patient))
+}
+
+/// Reading the duty list, or its count: every clinician of the clinic, linked to the patients or
+/// not. Reading the list itself is audited as an access to each patient on it.
+pub(crate) fn duty_list(by: &Actor) -> StoreResult<()> {
+    clinician_only(by)
+}
+
+/// Why an open alert is on the duty list at `now` (empty: it is not), from its escalations so
+/// far and whether its patient has an active clinician (`covered`).
+pub(crate) fn duty_reasons(
+    alert: &Alert,
+    now: Timestamp,
+    delay: EscalationDelay,
+    covered: bool,
+) -> Vec<EscalationReason> {
+    if alert.acknowledged_at.is_some() {
+        return Vec::new();
+    }
+    let earlier: Vec<EscalationReason> = alert.escalations.iter().map(|e| e.reason).collect();
+    duty::duty_reasons(alert.raised_at, now, delay, covered, &earlier)
+}
+
+/// How a new PHQ-9 item 9 answer changes an open alert: (whether its latest value changes,
+/// whether its worst does). The latest changes only when the answer differs, so re-saving a
+/// draft does not move "latest" forward; the worst only when this answer is a risk and worse.
+pub(crate) fn item9_update(latest: Option<i64>, worst: Option<i64>, value: i64) -> (bool, bool) {
+    let new_latest = latest != Some(value);
+    let new_worst = value > 0 && worst.is_none_or(|w| value > w);
+    (new_latest, new_worst)
+}
+
+/// Who sees a patient's alert: asked by the patient, for what they are told after answering.
+pub(crate) fn own_care_team_status(by: &Actor, patient: UserId) -> StoreResult<()> {
+    if access::standing(by, patient, false) == Standing::Own {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
 }
 
 /// Calls for admins only (the account list, care-team links, the staff audit).
@@ -301,6 +347,41 @@ mod tests {
     }
 
     #[test]
+    fn any_clinician_acknowledges_an_alert_on_the_duty_list_but_never_a_patient_or_admin() {
+        let unlinked = actor(CLINICIAN, Role::Clinician);
+        assert_eq!(
+            acknowledge_alert(&unlinked, PATIENT, false, true).unwrap(),
+            Audit::of_patient("alert.acknowledge", PATIENT)
+        );
+        for by in [actor(PATIENT, Role::Patient), actor(ADMIN, Role::Admin)] {
+            assert!(matches!(
+                acknowledge_alert(&by, PATIENT, false, true),
+                Err(StoreError::NotFound)
+            ));
+        }
+        assert!(duty_list(&unlinked).is_ok());
+        assert!(matches!(
+            duty_list(&actor(ADMIN, Role::Admin)),
+            Err(StoreError::Forbidden)
+        ));
+        assert!(matches!(
+            duty_list(&actor(PATIENT, Role::Patient)),
+            Err(StoreError::Forbidden)
+        ));
+    }
+
+    #[test]
+    fn a_later_worse_answer_updates_the_worst_and_a_better_one_only_the_latest() {
+        assert_eq!(item9_update(Some(1), Some(1), 3), (true, true));
+        assert_eq!(item9_update(Some(3), Some(3), 1), (true, false));
+        assert_eq!(item9_update(Some(3), Some(3), 0), (true, false));
+        assert_eq!(item9_update(Some(2), Some(3), 2), (false, false));
+        // An alert raised before the values were kept learns them from the next answer.
+        assert_eq!(item9_update(None, None, 2), (true, true));
+        assert_eq!(item9_update(None, None, 0), (true, false));
+    }
+
+    #[test]
     fn last_use_is_recorded_only_when_more_than_a_minute_old() {
         assert!(last_use_is_stale(None, 0));
         assert!(!last_use_is_stale(Some(1_000), 1_000));
@@ -327,7 +408,7 @@ mod tests {
     fn only_a_linked_clinician_acknowledges_an_alert_and_it_is_audited() {
         let clinician = actor(CLINICIAN, Role::Clinician);
         assert_eq!(
-            acknowledge_alert(&clinician, PATIENT, true).unwrap(),
+            acknowledge_alert(&clinician, PATIENT, true, false).unwrap(),
             Audit::of_patient("alert.acknowledge", PATIENT)
         );
         for (by, link) in [
@@ -336,7 +417,7 @@ mod tests {
             (actor(ADMIN, Role::Admin), true),
         ] {
             assert!(matches!(
-                acknowledge_alert(&by, PATIENT, link),
+                acknowledge_alert(&by, PATIENT, link, false),
                 Err(StoreError::NotFound)
             ));
         }

@@ -30,6 +30,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use painpath_core::access::Actor;
 use painpath_core::diary::CheckIn;
+use painpath_core::duty::{self, AcknowledgementNote, EscalationReason};
 use painpath_core::instruments::Instrument;
 use painpath_core::person::{PatientDetails, Role, UserId, Username};
 use painpath_core::treatment::{NewPeriod, PeriodId, PeriodOutcome, PeriodSource, TreatmentPeriod};
@@ -43,15 +44,17 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::failure::{self, Db};
 use crate::rows::{
-    self, AccountRow, AlertRow, AnswerRow, ApiTokenAccountRow, ApiTokenRow, AuditRow, CareLinkRow,
-    CheckInChildren, CheckInColumns, CheckInRow, CredentialsRow, DetailsColumns, DetailsRow,
-    LinkRow, PatientSummaryRow, PeriodRow, QuestionnaireRow, SessionRow, millis,
+    self, AccountRow, AlertAnswerRow, AlertRow, AnswerRow, ApiTokenAccountRow, ApiTokenRow,
+    AuditRow, CareLinkRow, CheckInChildren, CheckInColumns, CheckInRow, CredentialsRow,
+    DetailsColumns, DetailsRow, EscalationRow, LinkRow, PatientSummaryRow, PeriodRow,
+    QuestionnaireRow, SessionRow, millis,
 };
 use crate::rules::{self, Audit};
 use crate::{
-    Account, Alert, AlertKind, ApiToken, AuditEntry, CareLink, Credentials, LinkPurpose,
-    NewAccount, NewQuestionnaire, NewSession, OneTimeLink, PatientSummary, Preferences,
-    QuestionnaireResponse, Saved, Session, Store, StoreError, StoreResult,
+    Account, Alert, AlertKind, ApiToken, AuditEntry, CareLink, CareTeamStatus, ClinicSettings,
+    Credentials, DutyAlert, Item9Signal, LinkPurpose, NewAccount, NewQuestionnaire, NewSession,
+    OneTimeLink, PatientSummary, Preferences, QuestionnaireResponse, Revoked, Saved, Session,
+    Store, StoreError, StoreResult,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -810,43 +813,274 @@ async fn save_check_in_on(
 macro_rules! alert_select {
     () => {
         "SELECT al.id, al.patient_id, p.display_name AS patient_name, al.kind, al.raised_at, \
-         al.response_id, al.acknowledged_by, k.display_name AS acknowledged_by_name, \
-         al.acknowledged_at \
+         al.response_id, al.item9_latest, al.item9_latest_at, al.item9_worst, al.item9_worst_at, \
+         al.acknowledged_by, k.display_name AS acknowledged_by_name, al.acknowledged_at, \
+         al.acknowledgement_note \
          FROM alerts al \
          JOIN accounts p ON p.id = al.patient_id \
          LEFT JOIN accounts k ON k.id = al.acknowledged_by "
     };
 }
 
-/// Opens an alert of `kind` for the patient unless one is open already (the partial unique index
-/// `alerts_open` decides), and links the open alert to `response` if it has no response yet.
-async fn raise_alert(
-    conn: &mut SqliteConnection,
-    patient: UserId,
-    kind: AlertKind,
-    response: Option<i64>,
-) -> StoreResult<()> {
-    let opened = sqlx::query(
-        "INSERT INTO alerts (patient_id, kind, raised_at, response_id) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT (patient_id, kind) WHERE acknowledged_at IS NULL DO NOTHING",
+/// Whether an active clinician has a live care-team link to the patient. Only active clinicians
+/// count: a deactivated clinician's link gives the patient nobody who will see an alert.
+async fn has_active_clinician(conn: &mut SqliteConnection, patient: UserId) -> StoreResult<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM care_links l JOIN accounts c ON c.id = l.clinician_id \
+         WHERE l.patient_id = ?1 AND l.revoked_at IS NULL AND c.active = 1 \
+         AND c.role = 'clinician')",
     )
     .bind(patient.0)
-    .bind(kind.code())
-    .bind(millis(rows::now()))
-    .bind(response)
-    .execute(&mut *conn)
+    .fetch_one(conn)
     .await
-    .conflict("alert")?;
-    if let Some(response) = response
-        && opened.rows_affected() == 0
-    {
-        sqlx::query(
-            "UPDATE alerts SET response_id = ?1 WHERE patient_id = ?2 AND kind = ?3 \
-             AND acknowledged_at IS NULL AND response_id IS NULL",
+    .db()
+}
+
+async fn clinic_settings_on(conn: &mut SqliteConnection) -> StoreResult<ClinicSettings> {
+    let days: Option<i64> = sqlx::query_scalar(
+        "SELECT alert_escalation_working_days FROM clinic_settings WHERE id = 1",
+    )
+    .fetch_optional(conn)
+    .await
+    .db()?;
+    rows::clinic_settings(days)
+}
+
+/// Records that an alert went to the duty list, once per reason.
+async fn escalate(
+    conn: &mut SqliteConnection,
+    alert: i64,
+    reason: EscalationReason,
+    at: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO alert_escalations (alert_id, at, reason) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (alert_id, reason) DO NOTHING",
+    )
+    .bind(alert)
+    .bind(millis(at))
+    .bind(reason.code())
+    .execute(conn)
+    .await
+    .db()?;
+    Ok(())
+}
+
+/// Sends the patient's open alerts to the duty list when they have no active clinician; answers
+/// whether any open alert went there.
+async fn escalate_if_nobody(
+    conn: &mut SqliteConnection,
+    patient: UserId,
+    at: Timestamp,
+) -> StoreResult<bool> {
+    if has_active_clinician(&mut *conn, patient).await? {
+        return Ok(false);
+    }
+    let open: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM alerts WHERE patient_id = ?1 AND acknowledged_at IS NULL",
+    )
+    .bind(patient.0)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    for alert in &open {
+        escalate(&mut *conn, *alert, EscalationReason::NoActiveClinician, at).await?;
+    }
+    Ok(!open.is_empty())
+}
+
+/// Loads the alerts a query found with their answers and escalations.
+async fn with_children(
+    conn: &mut SqliteConnection,
+    found: Vec<AlertRow>,
+) -> StoreResult<Vec<Alert>> {
+    let mut answers = Vec::new();
+    let mut escalations = Vec::new();
+    for row in &found {
+        let a: Vec<AlertAnswerRow> = sqlx::query_as(
+            "SELECT alert_id, item, value FROM alert_answers WHERE alert_id = ?1 ORDER BY position",
         )
-        .bind(response)
-        .bind(patient.0)
-        .bind(kind.code())
+        .bind(row.id)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        answers.extend(a);
+        let e: Vec<EscalationRow> = sqlx::query_as(
+            "SELECT alert_id, reason, at FROM alert_escalations WHERE alert_id = ?1 ORDER BY at, id",
+        )
+        .bind(row.id)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        escalations.extend(e);
+    }
+    rows::assemble_alerts(found, answers, escalations)
+}
+
+/// Every open alert, each with whether its patient has an active clinician, oldest first.
+async fn open_alerts_with_cover(conn: &mut SqliteConnection) -> StoreResult<Vec<(Alert, bool)>> {
+    let found: Vec<AlertRow> = sqlx::query_as(concat!(
+        alert_select!(),
+        "WHERE al.acknowledged_at IS NULL ORDER BY al.raised_at, al.id"
+    ))
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    let alerts = with_children(&mut *conn, found).await?;
+    let mut out = Vec::with_capacity(alerts.len());
+    for alert in alerts {
+        let covered = has_active_clinician(&mut *conn, alert.patient).await?;
+        out.push((alert, covered));
+    }
+    Ok(out)
+}
+
+/// The open alerts on the duty list at `now`, with why each is there.
+async fn duty_alerts(
+    conn: &mut SqliteConnection,
+    now: Timestamp,
+) -> StoreResult<Vec<(Alert, Vec<EscalationReason>)>> {
+    let delay = clinic_settings_on(&mut *conn).await?.escalation_delay;
+    Ok(open_alerts_with_cover(conn)
+        .await?
+        .into_iter()
+        .filter_map(|(alert, covered)| {
+            let reasons = rules::duty_reasons(&alert, now, delay, covered);
+            (!reasons.is_empty()).then_some((alert, reasons))
+        })
+        .collect())
+}
+
+/// Whether the patient has withdrawn this clinician: a link between them was revoked and none
+/// is live. Such a clinician is kept off that patient's duty-list entry: the duty list is for
+/// alerts that would otherwise land with nobody, not a way back into a record the patient
+/// closed to them.
+async fn withdrawn_from(
+    conn: &mut SqliteConnection,
+    by: &Actor,
+    patient: UserId,
+) -> StoreResult<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM care_links \
+         WHERE patient_id = ?1 AND clinician_id = ?2 AND revoked_at IS NOT NULL) \
+         AND NOT EXISTS (SELECT 1 FROM care_links \
+         WHERE patient_id = ?1 AND clinician_id = ?2 AND revoked_at IS NULL)",
+    )
+    .bind(patient.0)
+    .bind(by.user.0)
+    .fetch_one(conn)
+    .await
+    .db()
+}
+
+/// The duty list as `by` sees it: without the patients who withdrew them.
+async fn duty_alerts_for(
+    conn: &mut SqliteConnection,
+    by: &Actor,
+    now: Timestamp,
+) -> StoreResult<Vec<(Alert, Vec<EscalationReason>)>> {
+    let mut out = Vec::new();
+    for (alert, reasons) in duty_alerts(&mut *conn, now).await? {
+        if !withdrawn_from(&mut *conn, by, alert.patient).await? {
+            out.push((alert, reasons));
+        }
+    }
+    Ok(out)
+}
+
+/// Applies PHQ-9 item 9 as just answered to the patient's self-harm alert ([`Item9Signal`]): opens
+/// one for a risk when none is open (straight onto the duty list when the patient has no active
+/// clinician), or brings the open one up to date, linking it to `response` if it has none.
+async fn signal_alert(
+    conn: &mut SqliteConnection,
+    patient: UserId,
+    response: Option<i64>,
+    signal: &Item9Signal,
+) -> StoreResult<()> {
+    let now = rows::now();
+    let value = i64::from(signal.value);
+    let open: Option<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT id, item9_latest, item9_worst FROM alerts \
+         WHERE patient_id = ?1 AND kind = ?2 AND acknowledged_at IS NULL",
+    )
+    .bind(patient.0)
+    .bind(AlertKind::SelfHarm.code())
+    .fetch_optional(&mut *conn)
+    .await
+    .db()?;
+    let id = match open {
+        None if !signal.is_risk() => return Ok(()),
+        None => {
+            // Two signals at once cannot both open one: the partial unique index `alerts_open`
+            // refuses the second, and the writer runs calls one at a time in any case.
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO alerts (patient_id, kind, raised_at, response_id, item9_latest, \
+                 item9_latest_at, item9_worst, item9_worst_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?3, ?5, ?3) RETURNING id",
+            )
+            .bind(patient.0)
+            .bind(AlertKind::SelfHarm.code())
+            .bind(millis(now))
+            .bind(response)
+            .bind(value)
+            .fetch_one(&mut *conn)
+            .await
+            .conflict("alert")?;
+            if !has_active_clinician(&mut *conn, patient).await? {
+                escalate(&mut *conn, id, EscalationReason::NoActiveClinician, now).await?;
+            }
+            id
+        }
+        Some((id, latest, worst)) => {
+            let (new_latest, new_worst) = rules::item9_update(latest, worst, value);
+            if new_latest {
+                sqlx::query(
+                    "UPDATE alerts SET item9_latest = ?1, item9_latest_at = ?2 WHERE id = ?3",
+                )
+                .bind(value)
+                .bind(millis(now))
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+            }
+            if new_worst {
+                sqlx::query(
+                    "UPDATE alerts SET item9_worst = ?1, item9_worst_at = ?2 WHERE id = ?3",
+                )
+                .bind(value)
+                .bind(millis(now))
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+            }
+            if let Some(response) = response {
+                sqlx::query(
+                    "UPDATE alerts SET response_id = ?1 WHERE id = ?2 AND response_id IS NULL",
+                )
+                .bind(response)
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+            }
+            id
+        }
+    };
+    sqlx::query("DELETE FROM alert_answers WHERE alert_id = ?1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    for (position, (item, value)) in (0_i64..).zip(&signal.answers) {
+        sqlx::query(
+            "INSERT INTO alert_answers (alert_id, position, item, value) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .bind(id)
+        .bind(position)
+        .bind(item)
+        .bind(*value)
         .execute(&mut *conn)
         .await
         .db()?;
@@ -900,8 +1134,8 @@ async fn save_questionnaire_on(
         .execute(&mut *conn)
         .await
         .db()?;
-    if q.self_harm_risk {
-        raise_alert(&mut *conn, patient, AlertKind::SelfHarm, Some(id)).await?;
+    if let Some(signal) = &q.item9 {
+        signal_alert(&mut *conn, patient, Some(id), signal).await?;
     }
     write_audit(&mut *conn, by, audit).await?;
     Ok(id)
@@ -914,7 +1148,7 @@ async fn save_questionnaire_draft_on(
     patient: UserId,
     instrument: Instrument,
     fields: &str,
-    self_harm_risk: bool,
+    item9: Option<&Item9Signal>,
 ) -> StoreResult<()> {
     rules::own_draft(by, patient)?;
     sqlx::query(
@@ -930,8 +1164,8 @@ async fn save_questionnaire_draft_on(
     .execute(&mut *conn)
     .await
     .conflict("draft")?;
-    if self_harm_risk {
-        raise_alert(&mut *conn, patient, AlertKind::SelfHarm, None).await?;
+    if let Some(signal) = item9 {
+        signal_alert(&mut *conn, patient, None, signal).await?;
     }
     Ok(())
 }
@@ -943,29 +1177,47 @@ async fn acknowledge_alert_on(
     by: &Actor,
     alert: i64,
     at: Timestamp,
+    note: &str,
 ) -> StoreResult<()> {
-    let found: Option<(i64, Option<i64>)> =
-        sqlx::query_as("SELECT patient_id, acknowledged_at FROM alerts WHERE id = ?1")
-            .bind(alert)
-            .fetch_optional(&mut *conn)
-            .await
-            .db()?;
-    let Some((patient, acknowledged_at)) = found else {
+    let found: Option<AlertRow> = sqlx::query_as(concat!(alert_select!(), "WHERE al.id = ?1"))
+        .bind(alert)
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?;
+    let Some(found) = found else {
         return Err(StoreError::NotFound);
     };
-    let patient = UserId(patient);
+    let patient = UserId(found.patient_id);
+    let acknowledged = found.acknowledged_at.is_some();
     let live = live_link(&mut *conn, by, patient).await?;
-    // Access first, so that only the care team learns whether the alert was acknowledged.
-    let audit = rules::acknowledge_alert(by, patient, live)?;
-    if acknowledged_at.is_some() {
+    // Whether the alert is on the duty list decides whether a clinician outside the care team
+    // may act on it; only a clinician's standing can depend on it, so only then is it worked out.
+    let on_duty = if rules::link_matters(by)
+        && !live
+        && !acknowledged
+        && !withdrawn_from(&mut *conn, by, patient).await?
+    {
+        let delay = clinic_settings_on(&mut *conn).await?.escalation_delay;
+        let covered = has_active_clinician(&mut *conn, patient).await?;
+        let alert = with_children(&mut *conn, vec![found]).await?;
+        alert
+            .first()
+            .is_some_and(|a| !rules::duty_reasons(a, at, delay, covered).is_empty())
+    } else {
+        false
+    };
+    // Access first, so that only someone who may act on it learns whether it was acknowledged.
+    let audit = rules::acknowledge_alert(by, patient, live, on_duty)?;
+    if acknowledged {
         return Err(StoreError::Conflict("alert_acknowledged"));
     }
     let done = sqlx::query(
-        "UPDATE alerts SET acknowledged_by = ?1, acknowledged_at = ?2 \
-         WHERE id = ?3 AND acknowledged_at IS NULL",
+        "UPDATE alerts SET acknowledged_by = ?1, acknowledged_at = ?2, acknowledgement_note = ?3 \
+         WHERE id = ?4 AND acknowledged_at IS NULL",
     )
     .bind(by.user.0)
     .bind(millis(at))
+    .bind(note)
     .bind(alert)
     .execute(&mut *conn)
     .await
@@ -1093,7 +1345,7 @@ impl Store for SqliteStore {
         rows.into_iter().map(AccountRow::into_account).collect()
     }
 
-    async fn set_account_active(&self, by: &Actor, id: UserId, active: bool) -> StoreResult<()> {
+    async fn set_account_active(&self, by: &Actor, id: UserId, active: bool) -> StoreResult<u32> {
         rules::admin_only(by)?;
         let mut tx = self.begin().await?;
         let role = role_of(&mut tx, id).await?;
@@ -1104,13 +1356,34 @@ impl Store for SqliteStore {
             .await
             .db()?;
         end_sessions_of(&mut tx, id).await?;
+        // A clinician who leaves takes nobody's alerts with them: every patient they leave with
+        // no active clinician has their open alerts sent to the duty list now.
+        let mut orphaned = 0_u32;
+        if !active && role == Role::Clinician {
+            let patients: Vec<i64> = sqlx::query_scalar(
+                "SELECT DISTINCT patient_id FROM care_links \
+                 WHERE clinician_id = ?1 AND revoked_at IS NULL ORDER BY patient_id",
+            )
+            .bind(id.0)
+            .fetch_all(&mut *tx)
+            .await
+            .db()?;
+            let now = rows::now();
+            for patient in patients {
+                if !has_active_clinician(&mut tx, UserId(patient)).await? {
+                    orphaned += 1;
+                    escalate_if_nobody(&mut tx, UserId(patient), now).await?;
+                }
+            }
+        }
         let action = if active {
             "account.reactivate"
         } else {
             "account.deactivate"
         };
         write_audit(&mut tx, by, Some(Audit::of_account(action, id, role))).await?;
-        tx.commit().await.db()
+        tx.commit().await.db()?;
+        Ok(orphaned)
     }
 
     async fn change_own_password(
@@ -1546,7 +1819,7 @@ impl Store for SqliteStore {
         rows.into_iter().map(CareLinkRow::into_link).collect()
     }
 
-    async fn revoke_care_link(&self, by: &Actor, link: i64, at: Timestamp) -> StoreResult<()> {
+    async fn revoke_care_link(&self, by: &Actor, link: i64, at: Timestamp) -> StoreResult<Revoked> {
         let mut tx = self.begin().await?;
         let found: Option<(i64, i64)> =
             sqlx::query_as("SELECT patient_id, clinician_id FROM care_links WHERE id = ?1")
@@ -1575,7 +1848,9 @@ impl Store for SqliteStore {
             let audit = Audit::of_patient("care_link.revoke", patient).about(clinician);
             write_audit(&mut tx, by, Some(audit)).await?;
         }
-        tx.commit().await.db()
+        let alert_to_duty_list = escalate_if_nobody(&mut tx, patient, at).await?;
+        tx.commit().await.db()?;
+        Ok(Revoked { alert_to_duty_list })
     }
 
     async fn my_patients(&self, by: &Actor) -> StoreResult<Vec<PatientSummary>> {
@@ -1585,7 +1860,9 @@ impl Store for SqliteStore {
         let mut tx = self.begin().await?;
         let rows: Vec<PatientSummaryRow> = sqlx::query_as(
             "SELECT a.id, a.display_name, d.date_of_birth, \
-             (SELECT MAX(c.day) FROM check_ins c WHERE c.patient_id = a.id) AS last_check_in \
+             (SELECT MAX(c.day) FROM check_ins c WHERE c.patient_id = a.id) AS last_check_in, \
+             (SELECT COUNT(*) FROM alerts al \
+              WHERE al.patient_id = a.id AND al.acknowledged_at IS NULL) AS open_alerts \
              FROM care_links l \
              JOIN accounts a ON a.id = l.patient_id \
              LEFT JOIN patient_details d ON d.patient_id = a.id \
@@ -1608,12 +1885,52 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn care_team_status(&self, by: &Actor, patient: UserId) -> StoreResult<CareTeamStatus> {
+        rules::own_care_team_status(by, patient)?;
+        let (active_clinicians, clinic_clinicians): (i64, i64) = sqlx::query_as(
+            "SELECT \
+             (SELECT COUNT(DISTINCT l.clinician_id) FROM care_links l \
+              JOIN accounts c ON c.id = l.clinician_id \
+              WHERE l.patient_id = ?1 AND l.revoked_at IS NULL AND c.active = 1 \
+              AND c.role = 'clinician'), \
+             (SELECT COUNT(*) FROM accounts c WHERE c.role = 'clinician' AND c.active = 1 \
+              AND NOT (EXISTS (SELECT 1 FROM care_links r WHERE r.patient_id = ?1 \
+                AND r.clinician_id = c.id AND r.revoked_at IS NOT NULL) \
+              AND NOT EXISTS (SELECT 1 FROM care_links r WHERE r.patient_id = ?1 \
+                AND r.clinician_id = c.id AND r.revoked_at IS NULL)))",
+        )
+        .bind(patient.0)
+        .fetch_one(&self.pool)
+        .await
+        .db()?;
+        Ok(rows::care_team_status(active_clinicians, clinic_clinicians))
+    }
+
+    async fn patients_without_clinician(&self, by: &Actor) -> StoreResult<Vec<(UserId, String)>> {
+        rules::admin_only(by)?;
+        let found: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT a.id, a.display_name FROM accounts a \
+             WHERE a.role = 'patient' AND a.active = 1 AND NOT EXISTS ( \
+               SELECT 1 FROM care_links l JOIN accounts c ON c.id = l.clinician_id \
+               WHERE l.patient_id = a.id AND l.revoked_at IS NULL AND c.active = 1) \
+             ORDER BY a.display_name, a.id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        Ok(found
+            .into_iter()
+            .map(|(id, name)| (UserId(id), name))
+            .collect())
+    }
+
     // ----- Patient details and preferences ------------------------------------------------
 
     async fn patient_details(&self, by: &Actor, patient: UserId) -> StoreResult<PatientDetails> {
         let (mut tx, audit) = self.begin_record_read(by, patient, "details.read").await?;
         let row: Option<DetailsRow> = sqlx::query_as(
-            "SELECT date_of_birth, nation, health_number, gp_practice_name, gp_practice_address \
+            "SELECT date_of_birth, nation, health_number, gp_practice_name, gp_practice_address, \
+             contact_phone, emergency_contact_name, emergency_contact_phone \
              FROM patient_details WHERE patient_id = ?1",
         )
         .bind(patient.0)
@@ -1637,12 +1954,17 @@ impl Store for SqliteStore {
         let d = DetailsColumns::of(details);
         sqlx::query(
             "INSERT INTO patient_details (patient_id, date_of_birth, nation, health_number, \
-             gp_practice_name, gp_practice_address, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+             gp_practice_name, gp_practice_address, contact_phone, emergency_contact_name, \
+             emergency_contact_phone, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
              ON CONFLICT (patient_id) DO UPDATE SET \
              date_of_birth = excluded.date_of_birth, nation = excluded.nation, \
              health_number = excluded.health_number, gp_practice_name = excluded.gp_practice_name, \
-             gp_practice_address = excluded.gp_practice_address, updated_at = excluded.updated_at",
+             gp_practice_address = excluded.gp_practice_address, \
+             contact_phone = excluded.contact_phone, \
+             emergency_contact_name = excluded.emergency_contact_name, \
+             emergency_contact_phone = excluded.emergency_contact_phone, \
+             updated_at = excluded.updated_at",
         )
         .bind(patient.0)
         .bind(d.date_of_birth)
@@ -1650,6 +1972,9 @@ impl Store for SqliteStore {
         .bind(d.health_number)
         .bind(d.gp_practice_name)
         .bind(d.gp_practice_address)
+        .bind(d.contact_phone)
+        .bind(d.emergency_contact_name)
+        .bind(d.emergency_contact_phone)
         .bind(millis(rows::now()))
         .execute(&mut *tx)
         .await
@@ -1878,11 +2203,11 @@ impl Store for SqliteStore {
         patient: UserId,
         instrument: Instrument,
         fields: &str,
-        self_harm_risk: bool,
+        item9: Option<&Item9Signal>,
     ) -> StoreResult<()> {
         // Refused before queueing: a refusal needs no write lock.
         rules::own_draft(by, patient)?;
-        let (by, fields) = (*by, fields.to_owned());
+        let (by, fields, item9) = (*by, fields.to_owned(), item9.cloned());
         self.writer
             .run(move |conn| {
                 Box::pin(async move {
@@ -1892,7 +2217,7 @@ impl Store for SqliteStore {
                         patient,
                         instrument,
                         &fields,
-                        self_harm_risk,
+                        item9.as_ref(),
                     )
                     .await
                 })
@@ -1939,8 +2264,9 @@ impl Store for SqliteStore {
             };
             write_audit(&mut tx, by, Some(audit)).await?;
         }
+        let alerts = with_children(&mut tx, rows).await?;
         tx.commit().await.db()?;
-        rows.into_iter().map(AlertRow::into_alert).collect()
+        Ok(alerts)
     }
 
     async fn patient_alerts(&self, by: &Actor, patient: UserId) -> StoreResult<Vec<Alert>> {
@@ -1953,18 +2279,152 @@ impl Store for SqliteStore {
         .fetch_all(&mut *tx)
         .await
         .db()?;
+        let alerts = with_children(&mut tx, rows).await?;
         write_audit(&mut tx, by, audit).await?;
         tx.commit().await.db()?;
-        rows.into_iter().map(AlertRow::into_alert).collect()
+        Ok(alerts)
     }
 
-    async fn acknowledge_alert(&self, by: &Actor, alert: i64, at: Timestamp) -> StoreResult<()> {
-        let by = *by;
+    async fn acknowledge_alert(
+        &self,
+        by: &Actor,
+        alert: i64,
+        at: Timestamp,
+        note: &AcknowledgementNote,
+    ) -> StoreResult<()> {
+        let (by, note) = (*by, note.as_str().to_owned());
         self.writer
             .run(move |conn| {
-                Box::pin(async move { acknowledge_alert_on(conn, &by, alert, at).await })
+                Box::pin(async move { acknowledge_alert_on(conn, &by, alert, at, &note).await })
             })
             .await
+    }
+
+    async fn duty_list(&self, by: &Actor, now: Timestamp) -> StoreResult<Vec<DutyAlert>> {
+        rules::duty_list(by)?;
+        let mut tx = self.begin().await?;
+        let delay = clinic_settings_on(&mut tx).await?.escalation_delay;
+        let on_duty = duty_alerts_for(&mut tx, by, now).await?;
+        let mut out = Vec::with_capacity(on_duty.len());
+        for (alert, reasons) in on_duty {
+            let details: Option<DetailsRow> = sqlx::query_as(
+                "SELECT date_of_birth, nation, health_number, gp_practice_name, \
+                 gp_practice_address, contact_phone, emergency_contact_name, \
+                 emergency_contact_phone FROM patient_details WHERE patient_id = ?1",
+            )
+            .bind(alert.patient.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .db()?;
+            let clinicians: Vec<(String, bool)> = sqlx::query_as(
+                "SELECT c.display_name, c.active FROM care_links l \
+                 JOIN accounts c ON c.id = l.clinician_id \
+                 WHERE l.patient_id = ?1 AND l.revoked_at IS NULL ORDER BY c.display_name, c.id",
+            )
+            .bind(alert.patient.0)
+            .fetch_all(&mut *tx)
+            .await
+            .db()?;
+            out.push(DutyAlert {
+                due_at: duty::due_at(alert.raised_at, delay),
+                details: details
+                    .map_or_else(|| Ok(PatientDetails::default()), DetailsRow::into_details)?,
+                clinicians,
+                reasons,
+                alert,
+            });
+        }
+        if !out.is_empty() {
+            let audit = Audit {
+                action: "duty_list.read",
+                patients: out.iter().map(|d| d.alert.patient).collect(),
+                subject: None,
+            };
+            write_audit(&mut tx, by, Some(audit)).await?;
+        }
+        tx.commit().await.db()?;
+        Ok(out)
+    }
+
+    async fn duty_count(&self, by: &Actor, now: Timestamp) -> StoreResult<u32> {
+        rules::duty_list(by)?;
+        // A plain read transaction: a count names nobody, so it is not audited and needs no
+        // write lock.
+        let mut tx = self.pool.begin().await.db()?;
+        let n = duty_alerts_for(&mut tx, by, now).await?.len();
+        tx.commit().await.db()?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn record_overdue_escalations(&self, now: Timestamp) -> StoreResult<u32> {
+        // Look first without the write lock: most minutes there is nothing to record.
+        let mut read = self.pool.begin().await.db()?;
+        let delay = clinic_settings_on(&mut read).await?.escalation_delay;
+        let due: Vec<(i64, Timestamp)> = open_alerts_with_cover(&mut read)
+            .await?
+            .into_iter()
+            .filter(|(a, _)| {
+                duty::is_overdue(a.raised_at, now, delay)
+                    && !a
+                        .escalations
+                        .iter()
+                        .any(|e| e.reason == EscalationReason::Overdue)
+            })
+            .map(|(a, _)| (a.id, duty::due_at(a.raised_at, delay)))
+            .collect();
+        read.commit().await.db()?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin().await?;
+        let mut recorded = 0_u32;
+        for (alert, at) in due {
+            // Recorded as of when it fell due, however late the sweep ran; an alert acknowledged
+            // in the meantime is left alone.
+            let done = sqlx::query(
+                "INSERT INTO alert_escalations (alert_id, at, reason) \
+                 SELECT id, ?2, 'overdue' FROM alerts WHERE id = ?1 AND acknowledged_at IS NULL \
+                 ON CONFLICT (alert_id, reason) DO NOTHING",
+            )
+            .bind(alert)
+            .bind(millis(at))
+            .execute(&mut *tx)
+            .await
+            .db()?;
+            recorded += u32::try_from(done.rows_affected()).unwrap_or(0);
+        }
+        tx.commit().await.db()?;
+        Ok(recorded)
+    }
+
+    // ----- The clinic ---------------------------------------------------------------------
+
+    async fn clinic_settings(&self) -> StoreResult<ClinicSettings> {
+        let mut conn = self.pool.acquire().await.db()?;
+        clinic_settings_on(&mut conn).await
+    }
+
+    async fn save_clinic_settings(&self, by: &Actor, settings: ClinicSettings) -> StoreResult<()> {
+        rules::admin_only(by)?;
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO clinic_settings (id, alert_escalation_working_days, updated_at) \
+             VALUES (1, ?1, ?2) ON CONFLICT (id) DO UPDATE SET \
+             alert_escalation_working_days = excluded.alert_escalation_working_days, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(i64::from(settings.escalation_delay.days()))
+        .bind(millis(rows::now()))
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let audit = Audit {
+            action: "clinic_settings.save",
+            patients: Vec::new(),
+            subject: None,
+        };
+        write_audit(&mut tx, by, Some(audit)).await?;
+        tx.commit().await.db()
     }
 
     // ----- Audit --------------------------------------------------------------------------

@@ -66,7 +66,7 @@ pub async fn guard(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let caller = match auth::caller(&state, req.headers()).await {
+    let mut caller = match auth::caller(&state, req.headers()).await {
         Ok(c) => c,
         Err(e) => {
             return match kind {
@@ -123,6 +123,20 @@ pub async fn guard(
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
     req.extensions_mut().insert(auth::ClientAddress(address));
+    // A clinician's menu shows how many alerts are on the duty list, on every page they see, so
+    // that an alert nobody has picked up is never more than a glance away.
+    if kind == Kind::Page
+        && req.method() == axum::http::Method::GET
+        && let Some(c) = caller
+            .as_mut()
+            .filter(|c| c.account.role == Role::Clinician)
+    {
+        c.duty_count = state
+            .store
+            .duty_count(&c.actor(), state.clock.now())
+            .await
+            .ok();
+    }
     req.extensions_mut().insert(MaybeCaller(caller.clone()));
     if let Some(c) = caller {
         req.extensions_mut().insert(c);

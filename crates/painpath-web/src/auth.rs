@@ -117,6 +117,8 @@ pub struct Caller {
     pub account: Account,
     pub via: Via,
     pub preferences: Preferences,
+    /// For a clinician's pages: how many alerts are on the clinic's duty list, for the menu.
+    pub duty_count: Option<u32>,
 }
 
 impl Caller {
@@ -154,6 +156,7 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Call
             account,
             via: Via::ApiToken,
             preferences: Preferences::default(),
+            duty_count: None,
         }));
     }
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
@@ -175,6 +178,7 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Call
             csrf: session.csrf_token,
         },
         preferences,
+        duty_count: None,
     }))
 }
 

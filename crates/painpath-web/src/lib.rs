@@ -11,6 +11,7 @@ pub(crate) mod api;
 pub mod auth;
 pub mod clock;
 mod error;
+pub mod escalation;
 mod forms;
 pub mod openapi;
 mod pages;

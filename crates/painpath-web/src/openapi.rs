@@ -28,7 +28,7 @@ use crate::api;
         api::patients::care_team, api::patients::revoke_link,
         api::questionnaires::list, api::questionnaires::add_acr2016, api::questionnaires::add_phq9,
         api::questionnaires::add_gad7, api::questionnaires::add_fiqr,
-        api::questionnaires::alerts, api::questionnaires::acknowledge,
+        api::questionnaires::alerts, api::questionnaires::acknowledge, api::questionnaires::duty,
         api::admin::accounts, api::admin::create_staff, api::admin::password_reset,
         api::admin::link_care_team, api::admin::audit,
     ),

@@ -2,11 +2,11 @@
 //! responses, attaching LOINC codes from the knowledge base, and naming bands.
 
 use painpath_core::instruments::Instrument;
-use painpath_core::instruments::response::{AnswerValue, Response as Completed, Summary};
+use painpath_core::instruments::response::{self, AnswerValue, Response as Completed, Summary};
 use painpath_core::kb::{Answers, InstrumentText};
 use painpath_core::person::{Nation, Role};
 use painpath_core::problems::Problems;
-use painpath_store::{QuestionnaireResponse, StoredAnswer};
+use painpath_store::{CareTeamStatus, Item9Signal, QuestionnaireResponse, StoredAnswer};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -77,6 +77,88 @@ pub fn answers_to_store(text: &InstrumentText, completed: &Completed) -> Vec<Sto
             }
         })
         .collect()
+}
+
+/// PHQ-9 item 9 and the answers around it, from a completed PHQ-9: what its alert carries.
+/// `None` for any other questionnaire.
+pub fn item9_of_completed(completed: &Completed) -> Option<Item9Signal> {
+    if completed.instrument() != Instrument::Phq9 {
+        return None;
+    }
+    let answers: Vec<(String, i64)> = completed
+        .answers()
+        .into_iter()
+        .filter_map(|a| match a.value {
+            AnswerValue::Number(n) => Some((a.item.to_owned(), i64::from(n))),
+            AnswerValue::Region(_) => None,
+        })
+        .collect();
+    item9_of_answers(answers)
+}
+
+/// PHQ-9 item 9 and the answers so far, from a half-finished PHQ-9's fields (only answers that
+/// are whole numbers in range are kept; the form checks the rest). `None` until item 9 has an
+/// answer from 0 to 3.
+pub(crate) fn item9_of_fields(instrument: Instrument, fields: &Fields) -> Option<Item9Signal> {
+    if instrument != Instrument::Phq9 {
+        return None;
+    }
+    let mut ids: Vec<&str> = response::PHQ9_ITEMS.to_vec();
+    ids.push(response::PHQ9_DIFFICULTY);
+    let answers: Vec<(String, i64)> = ids
+        .into_iter()
+        .filter_map(|id| {
+            let v: i64 = fields.get(id).trim().parse().ok()?;
+            (0..=3).contains(&v).then(|| (id.to_owned(), v))
+        })
+        .collect();
+    item9_of_answers(answers)
+}
+
+fn item9_of_answers(answers: Vec<(String, i64)>) -> Option<Item9Signal> {
+    let value = answers
+        .iter()
+        .find(|(item, _)| item == response::PHQ9_ITEMS[8])
+        .and_then(|(_, v)| u8::try_from(*v).ok())
+        .filter(|v| *v <= 3)?;
+    Some(Item9Signal { value, answers })
+}
+
+/// Who has been told of a self-harm answer, as the person is told it. painpath is not watched
+/// round the clock, so nothing here promises that anyone will see it today or follow it up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhoIsTold {
+    /// Their active clinicians see the alert on their list.
+    CareTeam,
+    /// No active clinician is linked to them, so it went to the clinic's duty list.
+    DutyList,
+    /// The clinic has no active clinician in painpath: nobody is told through painpath.
+    Nobody,
+}
+
+impl WhoIsTold {
+    pub fn of(status: CareTeamStatus) -> WhoIsTold {
+        match status.audience() {
+            painpath_store::AlertAudience::CareTeam => WhoIsTold::CareTeam,
+            painpath_store::AlertAudience::DutyList => WhoIsTold::DutyList,
+            painpath_store::AlertAudience::Nobody => WhoIsTold::Nobody,
+        }
+    }
+
+    /// The words shown after a self-harm answer, below the crisis services.
+    pub fn message(self) -> &'static str {
+        match self {
+            WhoIsTold::CareTeam => {
+                "Your answer has been flagged to your care team in painpath. painpath is not watched round the clock, so they may not see it today. If you are in danger or cannot keep yourself safe, use one of the services above now."
+            }
+            WhoIsTold::DutyList => {
+                "No clinician is linked to you in painpath at the moment, so your answer has been flagged to the clinic's duty list, which the clinic's clinicians can see. painpath is not watched round the clock, so nobody may see it today. If you are in danger or cannot keep yourself safe, use one of the services above now."
+            }
+            WhoIsTold::Nobody => {
+                "No clinician at your clinic is using painpath at the moment, so nobody has been told through painpath. Please contact one of the services above now, or your GP."
+            }
+        }
+    }
 }
 
 /// A stored response, rebuilt and checked by the core.

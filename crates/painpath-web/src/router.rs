@@ -88,6 +88,7 @@ fn routes() -> Vec<Route> {
         route(post.clone(), "/api/patients/{patient}/questionnaires/fiqr", PatientRecord, Api, api::questionnaires::add_fiqr),
         route(get.clone(), "/api/alerts", Clinician, Api, api::questionnaires::alerts),
         route(post.clone(), "/api/alerts/{alert}/acknowledge", Clinician, Api, api::questionnaires::acknowledge),
+        route(get.clone(), "/api/duty", Clinician, Api, api::questionnaires::duty),
         // ----- API: running the installation
         route(get.clone(), "/api/admin/accounts", Admin, Api, api::admin::accounts),
         route(post.clone(), "/api/admin/accounts", Admin, Api, api::admin::create_staff),
@@ -129,11 +130,13 @@ fn routes() -> Vec<Route> {
         route(get.clone(), "/patients/{patient}/questionnaires/{instrument}", Clinician, Page, pages::questionnaires::patient_history),
         route(get.clone(), "/alerts", Clinician, Page, pages::alerts::list),
         route(post.clone(), "/alerts/{alert}/acknowledge", Clinician, Page, pages::alerts::acknowledge),
+        route(get.clone(), "/duty", Clinician, Page, pages::alerts::duty),
         route(get.clone(), "/admin", Admin, Page, pages::admin::show),
         route(post.clone(), "/admin/accounts", Admin, Page, pages::admin::create_staff),
         route(post.clone(), "/admin/accounts/{account}/reset", Admin, Page, pages::admin::password_reset),
         route(post.clone(), "/admin/accounts/{account}/active", Admin, Page, pages::admin::set_active),
         route(post.clone(), "/admin/care-links", Admin, Page, pages::admin::link_care_team),
+        route(post.clone(), "/admin/clinic", Admin, Page, pages::admin::clinic_settings),
         route(get.clone(), "/admin/audit", Admin, Page, pages::admin::audit),
     ]
 }

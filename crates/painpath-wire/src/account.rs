@@ -77,6 +77,8 @@ pub struct PatientSummaryView {
     pub date_of_birth: Option<String>,
     #[schema(value_type = Option<String>, format = Date)]
     pub last_check_in: Option<String>,
+    /// This patient's care-team alerts not yet acknowledged.
+    pub open_alerts: u32,
 }
 
 /// Patient details (design.md 4), as sent and as answered.
@@ -92,6 +94,20 @@ pub struct DetailsBody {
     pub health_number: Option<String>,
     pub gp_practice_name: Option<String>,
     pub gp_practice_address: Option<String>,
+    /// A phone number the clinic can reach the patient on (UK starting 0, or international +).
+    pub contact_phone: Option<String>,
+    /// Someone to contact in an emergency: their name (and relation, if wished)…
+    pub emergency_contact_name: Option<String>,
+    /// …and their phone number; both or neither.
+    pub emergency_contact_phone: Option<String>,
+}
+
+/// What revoking a care-team link changed.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RevokedView {
+    /// The patient had an open alert and now has no active clinician: it went to the clinic's
+    /// duty list, which every clinician sees.
+    pub alert_to_duty_list: bool,
 }
 
 /// A one-time link made for someone (an invitation or a password reset).

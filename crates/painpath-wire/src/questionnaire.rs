@@ -69,7 +69,75 @@ pub struct AlertView {
     pub raised_at: String,
     /// The questionnaire that raised it, once completed.
     pub response: Option<i64>,
+    /// PHQ-9 item 9's latest answer (0 to 3) while the alert was open, and when it was given.
+    pub item9_latest: Option<Item9View>,
+    /// PHQ-9 item 9's worst answer while the alert was open, and when it was first given.
+    pub item9_worst: Option<Item9View>,
+    /// The PHQ-9 answers given so far when the alert was last updated (also from a draft).
+    pub answers_so_far: Vec<ItemValueView>,
+    /// When the alert went to the clinic's duty list, and why.
+    pub escalations: Vec<EscalationView>,
     pub acknowledged_by: Option<i64>,
     pub acknowledged_by_name: Option<String>,
     pub acknowledged_at: Option<String>,
+    /// What the clinician who acknowledged it did.
+    pub acknowledgement_note: Option<String>,
+}
+
+/// One value of PHQ-9 item 9 and when it was given (RFC 3339).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Item9View {
+    pub value: u8,
+    pub at: String,
+}
+
+/// One questionnaire item's answer.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ItemValueView {
+    pub item: String,
+    pub value: i64,
+}
+
+/// An alert's move to the duty list.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct EscalationView {
+    /// `no_active_clinician` or `overdue`.
+    pub reason: String,
+    pub at: String,
+}
+
+/// An open alert on the clinic's duty list, with what a clinician needs to act on it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DutyAlertView {
+    pub alert: AlertView,
+    /// Why it is on the duty list now: `no_active_clinician`, `overdue`.
+    pub reasons: Vec<String>,
+    /// When the care team should have acknowledged it (RFC 3339).
+    pub due_at: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date_of_birth: Option<String>,
+    pub nation: Option<String>,
+    pub health_number: Option<String>,
+    pub contact_phone: Option<String>,
+    pub emergency_contact_name: Option<String>,
+    pub emergency_contact_phone: Option<String>,
+    pub gp_practice_name: Option<String>,
+    pub gp_practice_address: Option<String>,
+    /// The clinicians linked to the patient, and whether each is active.
+    pub clinicians: Vec<LinkedClinicianView>,
+}
+
+/// A clinician linked to a patient.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LinkedClinicianView {
+    pub name: String,
+    pub active: bool,
+}
+
+/// Acknowledging an alert: a short note of what was done is required.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgeBody {
+    /// What was done, in a few words ("phoned; safe; plan agreed"); 1 to 500 characters.
+    pub note: String,
 }

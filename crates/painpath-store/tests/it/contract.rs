@@ -16,7 +16,9 @@ use jiff::civil::{Date, Time};
 use painpath_core::access::Actor;
 use painpath_core::body::BodyRegion;
 use painpath_core::diary::{CheckIn, DoneToday, Factor, Sensitivity};
-use painpath_core::person::{HealthNumber, Nation, PatientDetails, Role, UserId, Username};
+use painpath_core::person::{
+    EmergencyContact, HealthNumber, Nation, PatientDetails, PhoneNumber, Role, UserId, Username,
+};
 use painpath_core::scale::Nrs;
 use painpath_core::treatment::{
     MedicationClass, NewPeriod, PeriodId, PeriodOutcome, PeriodSource, Therapy, TreatmentCode,
@@ -1633,6 +1635,11 @@ async fn patient_details_start_empty_and_come_back_as_saved() {
             health_number: Some(HealthNumber::parse("943 476 5919").unwrap()),
             gp_practice_name: Some("Riverside Surgery".to_owned()),
             gp_practice_address: Some("1 High Street\nDundee".to_owned()),
+            contact_phone: Some(PhoneNumber::parse("07700 900123").unwrap()),
+            emergency_contact: Some(EmergencyContact {
+                name: "Sam Jones (partner)".to_owned(),
+                phone: PhoneNumber::parse("+44 20 7946 0000").unwrap(),
+            }),
         };
         s.save_patient_details(&p.patient, p.patient.user, &details)
             .await

@@ -1,7 +1,7 @@
 //! painpath-store's one integration-test binary (one binary links once, which matters on two
 //! cores). `contract` is the storage contract every backend must pass, `questionnaires` its part
-//! about questionnaires, drafts and alerts, and `group_commit` the part about calls made at the
-//! same moment; `backends` gives each test its own fresh SQLite file, and its own PostgreSQL
+//! about questionnaires, drafts and alerts, `duty` the clinic's duty list, and `group_commit`
+//! the part about calls made at the same moment; `backends` gives each test its own fresh SQLite file, and its own PostgreSQL
 //! database when `PAINPATH_TEST_POSTGRES_URL` is set.
 
 // clippy.toml allows unwrap inside `#[test]` functions only; the suite's shared helpers are test
@@ -10,5 +10,6 @@
 
 mod backends;
 mod contract;
+mod duty;
 mod group_commit;
 mod questionnaires;

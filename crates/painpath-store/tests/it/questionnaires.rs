@@ -7,10 +7,12 @@
 
 use painpath_core::access::Actor;
 use painpath_core::body::BodyRegion;
+use painpath_core::duty::AcknowledgementNote;
 use painpath_core::instruments::Instrument;
 use painpath_core::person::Role;
 use painpath_store::{
-    Alert, AlertKind, NewQuestionnaire, QuestionnaireResponse, Store, StoreError, StoredAnswer,
+    Alert, AlertKind, Item9Signal, NewQuestionnaire, QuestionnaireResponse, Store, StoreError,
+    StoredAnswer,
 };
 
 use crate::backends::each_backend;
@@ -39,7 +41,7 @@ fn number(item: &str, value: i64, loinc: Option<&str>, answer_loinc: Option<&str
 
 /// A PHQ-9 with the given nine answers, then the difficulty question (which LOINC codes, but
 /// whose answer has no LOINC code here), and the risk flag the core would work out from item 9.
-fn phq9(d: i8, items: [i64; 9]) -> NewQuestionnaire {
+pub(crate) fn phq9(d: i8, items: [i64; 9]) -> NewQuestionnaire {
     let mut answers: Vec<StoredAnswer> = items
         .iter()
         .enumerate()
@@ -54,12 +56,38 @@ fn phq9(d: i8, items: [i64; 9]) -> NewQuestionnaire {
         })
         .collect();
     answers.push(number("phq9_difficulty", 1, Some("69722-7"), None));
+    let mut so_far: Vec<(String, i64)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (format!("phq9_{}", i + 1), *v))
+        .collect();
+    so_far.push(("phq9_difficulty".to_owned(), 1));
     NewQuestionnaire {
         instrument: Instrument::Phq9,
         date: day(d),
         answers,
-        self_harm_risk: items[8] > 0,
+        item9: Some(Item9Signal {
+            value: u8::try_from(items[8]).unwrap(),
+            answers: so_far,
+        }),
     }
+}
+
+/// PHQ-9 item 9 answered `value` on a half-finished form, after the first two items.
+pub(crate) fn item9(value: u8) -> Item9Signal {
+    Item9Signal {
+        value,
+        answers: vec![
+            ("phq9_1".to_owned(), 2),
+            ("phq9_2".to_owned(), 3),
+            ("phq9_9".to_owned(), i64::from(value)),
+        ],
+    }
+}
+
+/// A clinician's note of what was done.
+pub(crate) fn note() -> AcknowledgementNote {
+    AcknowledgementNote::parse("Phoned; safe; plan agreed").unwrap()
 }
 
 /// An ACR 2016 survey: pain-map ticks (codes, not numbers, in the order ticked) and the other
@@ -83,12 +111,12 @@ fn acr(d: i8) -> NewQuestionnaire {
         instrument: Instrument::Acr2016,
         date: day(d),
         answers,
-        self_harm_risk: false,
+        item9: None,
     }
 }
 
-const CALM: [i64; 9] = [1, 0, 2, 1, 0, 0, 1, 0, 0];
-const AT_RISK: [i64; 9] = [2, 3, 2, 1, 3, 2, 1, 0, 1];
+pub(crate) const CALM: [i64; 9] = [1, 0, 2, 1, 0, 0, 1, 0, 0];
+pub(crate) const AT_RISK: [i64; 9] = [2, 3, 2, 1, 3, 2, 1, 0, 1];
 
 /// What was handed over, as it should come back.
 fn stored(
@@ -109,7 +137,7 @@ fn stored(
     }
 }
 
-async fn save(s: &dyn Store, by: &Actor, patient: &Actor, q: &NewQuestionnaire) -> i64 {
+pub(crate) async fn save(s: &dyn Store, by: &Actor, patient: &Actor, q: &NewQuestionnaire) -> i64 {
     s.save_questionnaire(by, patient.user, q).await.unwrap()
 }
 
@@ -117,7 +145,7 @@ async fn all_of(s: &dyn Store, patient: &Actor) -> Vec<QuestionnaireResponse> {
     s.questionnaires(patient, patient.user, None).await.unwrap()
 }
 
-async fn alerts_of(s: &dyn Store, patient: &Actor) -> Vec<Alert> {
+pub(crate) async fn alerts_of(s: &dyn Store, patient: &Actor) -> Vec<Alert> {
     s.patient_alerts(patient, patient.user).await.unwrap()
 }
 
@@ -214,7 +242,7 @@ async fn an_answer_that_is_both_or_neither_a_number_and_a_code_stores_nothing() 
             p.patient.user,
             Instrument::Phq9,
             &fields(1),
-            false,
+            None,
         )
         .await
         .unwrap();
@@ -320,7 +348,7 @@ async fn another_patient_an_unlinked_clinician_and_an_admin_get_nothing_and_noth
             .unwrap();
         s.revoke_care_link(&p.patient, gone, at(1)).await.unwrap();
         let id = save(s, &p.patient, &p.patient, &phq9(10, AT_RISK)).await;
-        s.save_questionnaire_draft(&p.patient, p.patient.user, Instrument::Gad7, "{}", false)
+        s.save_questionnaire_draft(&p.patient, p.patient.user, Instrument::Gad7, "{}", None)
             .await
             .unwrap();
         let before = audit_of(s, &p.patient).await.len();
@@ -343,8 +371,14 @@ async fn another_patient_an_unlinked_clinician_and_an_admin_get_nothing_and_noth
             );
             assert!(
                 is_not_found(
-                    s.save_questionnaire_draft(by, patient, Instrument::Phq9, "{}", true)
-                        .await
+                    s.save_questionnaire_draft(
+                        by,
+                        patient,
+                        Instrument::Phq9,
+                        "{}",
+                        Some(&item9(1))
+                    )
+                    .await
                 ),
                 "{who}"
             );
@@ -406,14 +440,14 @@ async fn drafts_are_the_patients_own_replaced_on_save_and_deleted_by_completing(
         let draft = |i| async move { s.questionnaire_draft(&p.patient, patient, i).await.unwrap() };
         assert_eq!(draft(Instrument::Phq9).await, None);
 
-        s.save_questionnaire_draft(&p.patient, patient, Instrument::Phq9, &fields(1), false)
+        s.save_questionnaire_draft(&p.patient, patient, Instrument::Phq9, &fields(1), None)
             .await
             .unwrap();
-        s.save_questionnaire_draft(&p.patient, patient, Instrument::Fiqr, &fields(7), false)
+        s.save_questionnaire_draft(&p.patient, patient, Instrument::Fiqr, &fields(7), None)
             .await
             .unwrap();
         assert_eq!(draft(Instrument::Phq9).await, Some(fields(1)));
-        s.save_questionnaire_draft(&p.patient, patient, Instrument::Phq9, &fields(2), false)
+        s.save_questionnaire_draft(&p.patient, patient, Instrument::Phq9, &fields(2), None)
             .await
             .unwrap();
         assert_eq!(draft(Instrument::Phq9).await, Some(fields(2)));
@@ -432,7 +466,7 @@ async fn drafts_are_the_patients_own_replaced_on_save_and_deleted_by_completing(
                 .await
         ));
         assert!(is_not_found(
-            s.save_questionnaire_draft(&p.clinician, patient, Instrument::Phq9, "{}", false)
+            s.save_questionnaire_draft(&p.clinician, patient, Instrument::Phq9, "{}", None)
                 .await
         ));
         assert_eq!(draft(Instrument::Phq9).await, Some(fields(2)));
@@ -442,7 +476,7 @@ async fn drafts_are_the_patients_own_replaced_on_save_and_deleted_by_completing(
         assert_eq!(draft(Instrument::Phq9).await, None);
         assert_eq!(draft(Instrument::Fiqr).await, Some(fields(7)));
         // Also when the care team completes it with the patient in clinic.
-        s.save_questionnaire_draft(&p.patient, patient, Instrument::Phq9, &fields(3), false)
+        s.save_questionnaire_draft(&p.patient, patient, Instrument::Phq9, &fields(3), None)
             .await
             .unwrap();
         save(s, &p.clinician, &p.patient, &phq9(25, CALM)).await;
@@ -465,16 +499,32 @@ async fn a_risky_draft_opens_exactly_one_alert_and_the_completed_phq9_links_it()
         let p = people(s).await;
         link(s, &p).await;
         let patient = p.patient.user;
-        // A draft without the risk opens nothing.
-        s.save_questionnaire_draft(&p.patient, patient, Instrument::Phq9, &fields(0), false)
+        // A draft without item 9, or with item 9 at 0, opens nothing.
+        s.save_questionnaire_draft(&p.patient, patient, Instrument::Phq9, &fields(0), None)
             .await
             .unwrap();
+        s.save_questionnaire_draft(
+            &p.patient,
+            patient,
+            Instrument::Phq9,
+            &fields(0),
+            Some(&item9(0)),
+        )
+        .await
+        .unwrap();
         assert!(alerts_of(s, &p.patient).await.is_empty());
 
-        // Item 9 answered above 0 in a draft: the alert opens at once, with no response yet.
-        s.save_questionnaire_draft(&p.patient, patient, Instrument::Phq9, &fields(1), true)
-            .await
-            .unwrap();
+        // Item 9 answered above 0 in a draft: the alert opens at once, with no response yet, and
+        // carries the value and the answers so far.
+        s.save_questionnaire_draft(
+            &p.patient,
+            patient,
+            Instrument::Phq9,
+            &fields(1),
+            Some(&item9(1)),
+        )
+        .await
+        .unwrap();
         let alerts = alerts_of(s, &p.patient).await;
         assert_eq!(alerts.len(), 1);
         let first = &alerts[0];
@@ -485,26 +535,55 @@ async fn a_risky_draft_opens_exactly_one_alert_and_the_completed_phq9_links_it()
         assert_eq!(first.acknowledged_by, None);
         assert_eq!(first.acknowledged_by_name, None);
         assert_eq!(first.acknowledged_at, None);
+        assert_eq!(first.item9_latest.map(|(v, _)| v), Some(1));
+        assert_eq!(first.item9_worst.map(|(v, _)| v), Some(1));
+        assert_eq!(first.item9_worst.map(|(_, at)| at), Some(first.raised_at));
+        assert_eq!(first.answers, item9(1).answers);
         assert_eq!(s.open_alerts(&p.clinician).await.unwrap(), alerts);
 
-        // Saving the draft again, still at risk, adds no second alert.
-        s.save_questionnaire_draft(&p.patient, patient, Instrument::Phq9, &fields(2), true)
-            .await
-            .unwrap();
-        assert_eq!(alerts_of(s, &p.patient).await, alerts);
+        // A later, worse answer on the draft updates the one open alert: no second alert, the
+        // same time raised, and both the worst and the latest value are now 2.
+        s.save_questionnaire_draft(
+            &p.patient,
+            patient,
+            Instrument::Phq9,
+            &fields(2),
+            Some(&item9(2)),
+        )
+        .await
+        .unwrap();
+        let worse = alerts_of(s, &p.patient).await;
+        assert_eq!(worse.len(), 1);
+        assert_eq!(worse[0].id, first.id);
+        assert_eq!(worse[0].raised_at, first.raised_at);
+        assert_eq!(worse[0].item9_latest.map(|(v, _)| v), Some(2));
+        assert_eq!(worse[0].item9_worst.map(|(v, _)| v), Some(2));
+        assert_eq!(worse[0].answers, item9(2).answers);
 
-        // The completed PHQ-9 opens no other alert either, and the open one now names it.
+        // The completed PHQ-9 (item 9 at 1) opens no other alert: the open one now names it, its
+        // latest value is 1, its worst stays 2, and it carries the whole questionnaire's answers.
         let id = save(s, &p.patient, &p.patient, &phq9(24, AT_RISK)).await;
         let linked = alerts_of(s, &p.patient).await;
         assert_eq!(linked.len(), 1);
         assert_eq!(linked[0].id, first.id);
         assert_eq!(linked[0].raised_at, first.raised_at);
         assert_eq!(linked[0].response, Some(id));
+        assert_eq!(linked[0].item9_latest.map(|(v, _)| v), Some(1));
+        assert_eq!(linked[0].item9_worst.map(|(v, _)| v), Some(2));
+        assert_eq!(linked[0].answers.len(), 10);
+        assert_eq!(linked[0].answers[8], ("phq9_9".to_owned(), 1));
 
-        // A second completed PHQ-9 at risk while it is open changes nothing: the alert keeps
-        // the response that first completed it.
-        save(s, &p.patient, &p.patient, &phq9(25, AT_RISK)).await;
-        assert_eq!(alerts_of(s, &p.patient).await, linked);
+        // A second completed PHQ-9 while it is open keeps the response that first completed it;
+        // one with item 9 at 0 does not close it, and the clinician sees "worst 2, latest 0".
+        let mut calm_now = CALM;
+        calm_now[8] = 0;
+        save(s, &p.patient, &p.patient, &phq9(25, calm_now)).await;
+        let later = alerts_of(s, &p.patient).await;
+        assert_eq!(later.len(), 1);
+        assert_eq!(later[0].response, Some(id));
+        assert_eq!(later[0].acknowledged_at, None);
+        assert_eq!(later[0].item9_latest.map(|(v, _)| v), Some(0));
+        assert_eq!(later[0].item9_worst.map(|(v, _)| v), Some(2));
         // A PHQ-9 without the risk never opens one for another patient.
         save(s, &p.other, &p.other, &phq9(25, CALM)).await;
         assert!(alerts_of(s, &p.other).await.is_empty());
@@ -537,7 +616,7 @@ async fn an_acknowledged_alert_records_who_and_when_and_a_new_risk_opens_a_new_a
         let id = save(s, &p.patient, &p.patient, &phq9(20, AT_RISK)).await;
         let alert = alerts_of(s, &p.patient).await[0].id;
 
-        s.acknowledge_alert(&p.clinician, alert, at(100))
+        s.acknowledge_alert(&p.clinician, alert, at(100), &note())
             .await
             .unwrap();
         let done = alerts_of(s, &p.patient).await;
@@ -557,9 +636,15 @@ async fn an_acknowledged_alert_records_who_and_when_and_a_new_risk_opens_a_new_a
         assert_eq!(newest.patients, vec![p.patient.user]);
 
         // The next answer above 0 is a new signal: a new alert, from a draft this time.
-        s.save_questionnaire_draft(&p.patient, p.patient.user, Instrument::Phq9, "{}", true)
-            .await
-            .unwrap();
+        s.save_questionnaire_draft(
+            &p.patient,
+            p.patient.user,
+            Instrument::Phq9,
+            "{}",
+            Some(&item9(1)),
+        )
+        .await
+        .unwrap();
         let both = alerts_of(s, &p.patient).await;
         assert_eq!(both.len(), 2);
         assert_ne!(both[0].id, alert);
@@ -591,13 +676,13 @@ async fn acknowledging_an_alert_twice_is_a_conflict_and_audited_once() {
             .unwrap();
         save(s, &p.patient, &p.patient, &phq9(20, AT_RISK)).await;
         let alert = alerts_of(s, &p.patient).await[0].id;
-        s.acknowledge_alert(&p.clinician, alert, at(100))
+        s.acknowledge_alert(&p.clinician, alert, at(100), &note())
             .await
             .unwrap();
         let before = audit_of(s, &p.patient).await.len();
 
         for by in [&p.clinician, &second] {
-            let again = s.acknowledge_alert(by, alert, at(200)).await;
+            let again = s.acknowledge_alert(by, alert, at(200), &note()).await;
             assert!(
                 matches!(again, Err(StoreError::Conflict("alert_acknowledged"))),
                 "{}: {again:?}",
@@ -627,13 +712,18 @@ async fn acknowledging_someone_elses_alert_is_not_found_and_changes_nothing() {
             .await
             .unwrap();
         s.revoke_care_link(&p.patient, gone, at(1)).await.unwrap();
+        // The patient has an active clinician, so the alert is theirs, not the duty list's.
+        let keeper = add(s, "keeper", Role::Clinician).await;
+        s.link_care_team(&p.admin, p.patient.user, keeper.user)
+            .await
+            .unwrap();
         save(s, &p.patient, &p.patient, &phq9(20, AT_RISK)).await;
         let alert = alerts_of(s, &p.patient).await[0].clone();
         let before = audit_of(s, &p.patient).await.len();
 
         for by in [&p.clinician, &former, &p.admin, &p.patient, &p.other] {
             assert!(
-                is_not_found(s.acknowledge_alert(by, alert.id, at(100)).await),
+                is_not_found(s.acknowledge_alert(by, alert.id, at(100), &note()).await),
                 "{}: {:?}",
                 b.name,
                 by.role
@@ -641,7 +731,7 @@ async fn acknowledging_someone_elses_alert_is_not_found_and_changes_nothing() {
         }
         // An alert that does not exist is answered the same way.
         assert!(is_not_found(
-            s.acknowledge_alert(&p.clinician, alert.id + 1000, at(100))
+            s.acknowledge_alert(&p.clinician, alert.id + 1000, at(100), &note())
                 .await
         ));
         assert_eq!(alerts_of(s, &p.patient).await, vec![alert]);
@@ -650,11 +740,13 @@ async fn acknowledging_someone_elses_alert_is_not_found_and_changes_nothing() {
         // nobody outside it learns the alert's state.
         link(s, &p).await;
         let id = alerts_of(s, &p.patient).await[0].id;
-        s.acknowledge_alert(&p.clinician, id, at(100))
+        s.acknowledge_alert(&p.clinician, id, at(100), &note())
             .await
             .unwrap();
         for by in [&former, &p.admin, &p.patient, &p.other] {
-            assert!(is_not_found(s.acknowledge_alert(by, id, at(200)).await));
+            assert!(is_not_found(
+                s.acknowledge_alert(by, id, at(200), &note()).await
+            ));
         }
     })
     .await;
@@ -684,7 +776,7 @@ async fn open_alerts_show_only_live_linked_patients_in_one_audit_entry() {
         save(s, &p.patient, &p.patient, &phq9(20, AT_RISK)).await;
         // `other` is at risk too, but not on this clinician's care team.
         save(s, &p.other, &p.other, &phq9(20, AT_RISK)).await;
-        s.save_questionnaire_draft(&third, third.user, Instrument::Phq9, "{}", true)
+        s.save_questionnaire_draft(&third, third.user, Instrument::Phq9, "{}", Some(&item9(1)))
             .await
             .unwrap();
         save(s, &calm, &calm, &phq9(20, CALM)).await;
@@ -724,7 +816,7 @@ async fn open_alerts_show_only_live_linked_patients_in_one_audit_entry() {
         ));
         let id = alerts_of(s, &p.patient).await[0].id;
         assert!(is_not_found(
-            s.acknowledge_alert(&p.clinician, id, at(10)).await
+            s.acknowledge_alert(&p.clinician, id, at(10), &note()).await
         ));
         // The alert itself stays open for whoever cares for the patient next.
         assert_eq!(alerts_of(s, &p.patient).await[0].acknowledged_at, None);
@@ -740,7 +832,7 @@ async fn risky_drafts_saved_at_once_through_two_servers_open_one_alert() {
         let results = race(&b, move |server, n| async move {
             let instrument = [Instrument::Phq9, Instrument::Gad7][n];
             server
-                .save_questionnaire_draft(&me, me.user, instrument, "{}", true)
+                .save_questionnaire_draft(&me, me.user, instrument, "{}", Some(&item9(1)))
                 .await
         })
         .await;
@@ -777,7 +869,7 @@ async fn reopening_runs_the_migrations_again_and_keeps_questionnaires_drafts_and
             p.patient.user,
             Instrument::Gad7,
             &fields(4),
-            false,
+            None,
         )
         .await
         .unwrap();
@@ -802,7 +894,7 @@ async fn reopening_runs_the_migrations_again_and_keeps_questionnaires_drafts_and
         assert!(next > id);
         assert_eq!(alerts_of(twice.as_ref(), &p.patient).await, alerts);
         again
-            .acknowledge_alert(&p.clinician, alerts[0].id, at(50))
+            .acknowledge_alert(&p.clinician, alerts[0].id, at(50), &note())
             .await
             .unwrap();
         assert_eq!(
@@ -824,13 +916,19 @@ async fn alerts_are_listed_newest_first_to_the_patient_and_their_care_team() {
         link(s, &p).await;
         let mut ids = Vec::new();
         for n in 0..3 {
-            s.save_questionnaire_draft(&p.patient, p.patient.user, Instrument::Phq9, "{}", true)
-                .await
-                .unwrap();
+            s.save_questionnaire_draft(
+                &p.patient,
+                p.patient.user,
+                Instrument::Phq9,
+                "{}",
+                Some(&item9(1)),
+            )
+            .await
+            .unwrap();
             let open = s.open_alerts(&p.clinician).await.unwrap();
             assert_eq!(open.len(), 1);
             ids.push(open[0].id);
-            s.acknowledge_alert(&p.clinician, open[0].id, at(n))
+            s.acknowledge_alert(&p.clinician, open[0].id, at(n), &note())
                 .await
                 .unwrap();
         }

@@ -180,9 +180,15 @@ pub async fn audit(
 /// action's name can be health data ("alert.acknowledge" says a patient reported thoughts of
 /// self-harm), so actions on a patient's record are shown only as a read or a change of it.
 pub fn action_for_admins(action: &str) -> String {
-    let about_accounts = ["account.", "link.", "care_link.", "api_token."]
-        .iter()
-        .any(|p| action.starts_with(p));
+    let about_accounts = [
+        "account.",
+        "link.",
+        "care_link.",
+        "api_token.",
+        "clinic_settings.",
+    ]
+    .iter()
+    .any(|p| action.starts_with(p));
     if about_accounts {
         action.to_owned()
     } else if action.ends_with(".read") || action.ends_with(".list") {

@@ -1,12 +1,14 @@
 //! `/api/patients`: a clinician's caseload, invitations, patient details and care teams.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::{Extension, Json, extract::State};
 use painpath_core::person::{PatientDetails, PatientDetailsInput};
 use painpath_core::problems::Problems;
 use painpath_store::CareLink;
-use painpath_wire::account::{CareLinkView, DetailsBody, LinkView, PatientSummaryView};
+use painpath_wire::account::{
+    CareLinkView, DetailsBody, LinkView, PatientSummaryView, RevokedView,
+};
 use painpath_wire::diary::parse_date;
 
 use super::{JsonBody, RawPath, id_param, path_params, patient_param};
@@ -31,6 +33,7 @@ pub async fn mine(
                 display_name: p.display_name,
                 date_of_birth: p.date_of_birth.map(|d| d.to_string()),
                 last_check_in: p.last_check_in.map(|d| d.to_string()),
+                open_alerts: p.open_alerts,
             })
             .collect(),
     ))
@@ -110,6 +113,9 @@ pub fn parse_details(
             health_number: body.health_number.as_deref().unwrap_or(""),
             gp_practice_name: body.gp_practice_name.as_deref().unwrap_or(""),
             gp_practice_address: body.gp_practice_address.as_deref().unwrap_or(""),
+            contact_phone: body.contact_phone.as_deref().unwrap_or(""),
+            emergency_contact_name: body.emergency_contact_name.as_deref().unwrap_or(""),
+            emergency_contact_phone: body.emergency_contact_phone.as_deref().unwrap_or(""),
         },
         today,
     );
@@ -132,6 +138,12 @@ pub fn details_view(d: &PatientDetails) -> DetailsBody {
         health_number: d.health_number.map(|n| n.digits()),
         gp_practice_name: d.gp_practice_name.clone(),
         gp_practice_address: d.gp_practice_address.clone(),
+        contact_phone: d.contact_phone.as_ref().map(|p| p.as_str().to_owned()),
+        emergency_contact_name: d.emergency_contact.as_ref().map(|e| e.name.clone()),
+        emergency_contact_phone: d
+            .emergency_contact
+            .as_ref()
+            .map(|e| e.phone.as_str().to_owned()),
     }
 }
 
@@ -154,13 +166,13 @@ pub async fn care_team(
 #[utoipa::path(post, path = "/api/patients/{patient}/care-team/{link}/revoke", tag = "care team",
     params(("patient" = i64, Path, description = "The patient's account id"),
            ("link" = i64, Path, description = "The link's id")),
-    responses((status = 204), (status = 401, body = painpath_wire::ErrorBody),
+    responses((status = 200, body = RevokedView), (status = 401, body = painpath_wire::ErrorBody),
               (status = 404, body = painpath_wire::ErrorBody), (status = 422, body = painpath_wire::ErrorBody)))]
 pub async fn revoke_link(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     raw_path: RawPath,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<RevokedView>, ApiError> {
     let params = path_params(raw_path)?;
     let patient = patient_param(&params)?;
     let link = id_param(&params, "link")?;
@@ -169,11 +181,13 @@ pub async fn revoke_link(
     if !links.iter().any(|l| l.id == link) {
         return Err(ApiError::NotFound);
     }
-    state
+    let revoked = state
         .store
         .revoke_care_link(&caller.actor(), link, state.clock.now())
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(RevokedView {
+        alert_to_duty_list: revoked.alert_to_duty_list,
+    }))
 }
 
 pub fn care_link_view(l: &CareLink) -> CareLinkView {

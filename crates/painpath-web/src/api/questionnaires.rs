@@ -4,13 +4,15 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json, extract::State};
+use painpath_core::duty::AcknowledgementNote;
 use painpath_core::instruments::Instrument;
 use painpath_core::instruments::response::Response as Completed;
 use painpath_core::person::{Nation, UserId};
 use painpath_core::problems::Problems;
-use painpath_store::{Alert, NewQuestionnaire, QuestionnaireResponse};
+use painpath_store::{Alert, DutyAlert, NewQuestionnaire, QuestionnaireResponse};
 use painpath_wire::questionnaire::{
-    AlertView, AnswerView, QuestionnaireFilter, QuestionnaireView, ScoreView,
+    AcknowledgeBody, AlertView, AnswerView, DutyAlertView, EscalationView, Item9View,
+    ItemValueView, LinkedClinicianView, QuestionnaireFilter, QuestionnaireView, ScoreView,
 };
 use painpath_wire::score::{
     Acr2016Input, Acr2016Output, FiqrInput, FiqrOutput, Gad7Input, Gad7Output, Phq9Input,
@@ -21,7 +23,7 @@ use super::{JsonBody, RawPath, RawQuery, id_param, path_params, patient_param, q
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::questionnaires::{answers_to_store, band_label, completed_of};
+use crate::questionnaires::{answers_to_store, band_label, completed_of, item9_of_completed};
 
 /// The contract's output for a completed questionnaire (shared/contracts/score.md). `nation`
 /// chooses the PHQ-9's signposts, as the contract's input field does (England's when `None`).
@@ -137,7 +139,7 @@ async fn store(
                 instrument,
                 date: state.clock.today(),
                 answers: answers_to_store(text, &completed),
-                self_harm_risk: completed.summary().self_harm_risk,
+                item9: item9_of_completed(&completed),
             },
         )
         .await?;
@@ -229,10 +231,83 @@ pub fn alert_view(a: &Alert) -> AlertView {
         kind: a.kind.code().to_owned(),
         raised_at: a.raised_at.to_string(),
         response: a.response,
+        item9_latest: a.item9_latest.map(|(value, at)| Item9View {
+            value,
+            at: at.to_string(),
+        }),
+        item9_worst: a.item9_worst.map(|(value, at)| Item9View {
+            value,
+            at: at.to_string(),
+        }),
+        answers_so_far: a
+            .answers
+            .iter()
+            .map(|(item, value)| ItemValueView {
+                item: item.clone(),
+                value: *value,
+            })
+            .collect(),
+        escalations: a
+            .escalations
+            .iter()
+            .map(|e| EscalationView {
+                reason: e.reason.code().to_owned(),
+                at: e.at.to_string(),
+            })
+            .collect(),
         acknowledged_by: a.acknowledged_by.map(|u| u.0),
         acknowledged_by_name: a.acknowledged_by_name.clone(),
         acknowledged_at: a.acknowledged_at.map(|t| t.to_string()),
+        acknowledgement_note: a.acknowledgement_note.clone(),
     }
+}
+
+fn duty_view(d: &DutyAlert) -> DutyAlertView {
+    DutyAlertView {
+        alert: alert_view(&d.alert),
+        reasons: d.reasons.iter().map(|r| r.code().to_owned()).collect(),
+        due_at: d.due_at.to_string(),
+        date_of_birth: d.details.date_of_birth.map(|x| x.to_string()),
+        nation: d.details.nation.map(|n| n.code().to_owned()),
+        health_number: d.details.health_number.map(|n| n.digits()),
+        contact_phone: d
+            .details
+            .contact_phone
+            .as_ref()
+            .map(|p| p.as_str().to_owned()),
+        emergency_contact_name: d.details.emergency_contact.as_ref().map(|e| e.name.clone()),
+        emergency_contact_phone: d
+            .details
+            .emergency_contact
+            .as_ref()
+            .map(|e| e.phone.as_str().to_owned()),
+        gp_practice_name: d.details.gp_practice_name.clone(),
+        gp_practice_address: d.details.gp_practice_address.clone(),
+        clinicians: d
+            .clinicians
+            .iter()
+            .map(|(name, active)| LinkedClinicianView {
+                name: name.clone(),
+                active: *active,
+            })
+            .collect(),
+    }
+}
+
+/// The clinic's duty list: open alerts of patients with no active clinician, and alerts nobody
+/// acknowledged in time, oldest first. Every clinician of the clinic sees it.
+#[utoipa::path(get, path = "/api/duty", tag = "questionnaires",
+    responses((status = 200, body = Vec<DutyAlertView>), (status = 401, body = painpath_wire::ErrorBody),
+              (status = 403, body = painpath_wire::ErrorBody)))]
+pub async fn duty(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Vec<DutyAlertView>>, ApiError> {
+    let list = state
+        .store
+        .duty_list(&caller.actor(), state.clock.now())
+        .await?;
+    Ok(Json(list.iter().map(duty_view).collect()))
 }
 
 /// Open alerts for the clinician's patients, newest first.
@@ -247,9 +322,10 @@ pub async fn alerts(
     Ok(Json(open.iter().map(alert_view).collect()))
 }
 
-/// Records that the clinician has seen an alert and is acting on it.
+/// Records that the clinician has acted on an alert, with a short note of what was done. The
+/// patient's care team, or any clinician while the alert is on the duty list.
 #[utoipa::path(post, path = "/api/alerts/{alert}/acknowledge", tag = "questionnaires",
-    params(("alert" = i64, Path, description = "The alert's id")),
+    params(("alert" = i64, Path, description = "The alert's id")), request_body = AcknowledgeBody,
     responses((status = 204), (status = 401, body = painpath_wire::ErrorBody), (status = 403, body = painpath_wire::ErrorBody),
               (status = 404, body = painpath_wire::ErrorBody), (status = 409, body = painpath_wire::ErrorBody),
               (status = 422, body = painpath_wire::ErrorBody)))]
@@ -257,11 +333,14 @@ pub async fn acknowledge(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     raw_path: RawPath,
+    JsonBody(body): JsonBody<AcknowledgeBody>,
 ) -> Result<StatusCode, ApiError> {
     let alert = id_param(&path_params(raw_path)?, "alert")?;
+    let note = AcknowledgementNote::parse(&body.note)
+        .map_err(|e| ApiError::Invalid(Problems::single("note", e.to_string())))?;
     state
         .store
-        .acknowledge_alert(&caller.actor(), alert, state.clock.now())
+        .acknowledge_alert(&caller.actor(), alert, state.clock.now(), &note)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,12 +2,13 @@
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use painpath_core::duty::{EscalationDelay, EscalationDelayError};
 use painpath_core::person::{Role, UserId};
 use painpath_core::problems::Problems;
-use painpath_store::{Account, LinkPurpose, StoreError};
+use painpath_store::{Account, ClinicSettings, LinkPurpose, StoreError};
 
 use super::{Layout, problem_for, render, render_status, see_other};
 use crate::AppState;
@@ -26,6 +27,13 @@ struct AccountsPage {
     link_for: String,
     fields: Fields,
     problems: Problems,
+    /// Just deactivated: whom, and how many patients that left with no active clinician.
+    deactivated: Option<(String, u32)>,
+    /// Patients with no active clinician (names only), for linking to someone.
+    unlinked: Vec<(UserId, String)>,
+    /// After how many working days an unacknowledged alert goes to the duty list.
+    escalation_days: u8,
+    settings_saved: bool,
 }
 
 impl AccountsPage {
@@ -54,31 +62,86 @@ async fn accounts_page(
     fields: Fields,
     problems: Problems,
 ) -> Result<AccountsPage, PageError> {
+    let actor = caller.actor();
     Ok(AccountsPage {
         layout: Layout::new(state, Some(caller), "Accounts", "/admin"),
-        accounts: state.store.accounts(&caller.actor()).await?,
+        accounts: state.store.accounts(&actor).await?,
         link,
         link_for,
         fields,
         problems,
+        deactivated: None,
+        unlinked: state.store.patients_without_clinician(&actor).await?,
+        escalation_days: state.store.clinic_settings().await?.escalation_delay.days(),
+        settings_saved: false,
     })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct AdminQuery {
+    deactivated: Option<i64>,
+    orphaned: u32,
+    saved: String,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Query(q): Query<AdminQuery>,
 ) -> Result<Response, PageError> {
-    render(
-        &accounts_page(
-            &state,
-            &caller,
-            String::new(),
-            String::new(),
-            Fields::default(),
-            Problems::new(),
-        )
-        .await?,
+    let mut page = accounts_page(
+        &state,
+        &caller,
+        String::new(),
+        String::new(),
+        Fields::default(),
+        Problems::new(),
     )
+    .await?;
+    page.deactivated = q.deactivated.and_then(|id| {
+        page.accounts
+            .iter()
+            .find(|a| a.id == UserId(id) && !a.active)
+            .map(|a| (a.display_name.clone(), q.orphaned))
+    });
+    page.settings_saved = !q.saved.is_empty();
+    render(&page)
+}
+
+/// The clinic's settings: after how many working days an alert nobody has acknowledged goes to
+/// the duty list.
+pub async fn clinic_settings(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    SignedForm(f): SignedForm,
+) -> Result<Response, PageError> {
+    let parsed = f
+        .get("escalation_days")
+        .parse::<i64>()
+        .map_err(|_| EscalationDelayError)
+        .and_then(EscalationDelay::working_days);
+    match parsed {
+        Ok(delay) => {
+            state
+                .store
+                .save_clinic_settings(
+                    &caller.actor(),
+                    ClinicSettings {
+                        escalation_delay: delay,
+                    },
+                )
+                .await?;
+            Ok(see_other("/admin?saved=1"))
+        }
+        Err(e) => {
+            let p = Problems::single("escalation_days", e.to_string());
+            let mut page =
+                accounts_page(&state, &caller, String::new(), String::new(), f, p).await?;
+            page.escalation_days = 0;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
 }
 
 pub async fn create_staff(
@@ -163,11 +226,17 @@ pub async fn set_active(
         ));
     }
     let active = f.get("active") == "yes";
-    state
+    let orphaned = state
         .store
         .set_account_active(&caller.actor(), UserId(account), active)
         .await?;
-    Ok(see_other("/admin"))
+    if active {
+        return Ok(see_other("/admin"));
+    }
+    // The admin is told how many patients lost their clinician, never anything about their health.
+    Ok(see_other(&format!(
+        "/admin?deactivated={account}&orphaned={orphaned}"
+    )))
 }
 
 pub async fn link_care_team(

@@ -1,4 +1,5 @@
-//! `/details`: the patient's own details (design.md 4): date of birth, nation, NHS number, GP.
+//! `/details`: the patient's own details (design.md 4): date of birth, nation, NHS number, GP,
+//! and how the clinic can reach them and their emergency contact (issue 6).
 
 use askama::Template;
 use axum::Extension;
@@ -72,6 +73,13 @@ pub async fn form(
     if let Some(a) = d.gp_practice_address {
         f.push(("gp_practice_address".into(), a));
     }
+    if let Some(p) = d.contact_phone {
+        f.push(("contact_phone".into(), p.to_string()));
+    }
+    if let Some(e) = d.emergency_contact {
+        f.push(("emergency_contact_name".into(), e.name));
+        f.push(("emergency_contact_phone".into(), e.phone.to_string()));
+    }
     render(&DetailsPage {
         layout: Layout::new(&state, Some(&caller), "Your details", "/details"),
         welcome: !q.welcome.is_empty(),
@@ -104,6 +112,9 @@ pub async fn save(
         health_number: f.opt("health_number").map(str::to_owned),
         gp_practice_name: f.opt("gp_practice_name").map(str::to_owned),
         gp_practice_address: f.opt("gp_practice_address").map(str::to_owned),
+        contact_phone: f.opt("contact_phone").map(str::to_owned),
+        emergency_contact_name: f.opt("emergency_contact_name").map(str::to_owned),
+        emergency_contact_phone: f.opt("emergency_contact_phone").map(str::to_owned),
     };
     let parsed = parse_details(&body, state.clock.today());
     match parsed {

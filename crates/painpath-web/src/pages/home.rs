@@ -35,6 +35,9 @@ struct HomePage {
     week: Vec<DayRow>,
     set_up: bool,
     saved: String,
+    /// A clinician's open alerts of their own patients, and the duty list's count.
+    my_alerts: usize,
+    duty_count: u32,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -68,6 +71,14 @@ pub async fn show(
             }
         }
     }
+    let (mut my_alerts, mut duty_count) = (0, 0);
+    if let Some(c) = caller
+        .as_ref()
+        .filter(|c| c.account.role == Role::Clinician)
+    {
+        my_alerts = state.store.open_alerts(&c.actor()).await?.len();
+        duty_count = c.duty_count.unwrap_or(0);
+    }
     let set_up = caller.is_some() || state.store.count_accounts().await? > 0;
     let page = HomePage {
         layout: Layout::new(&state, caller.as_ref(), "Home", "/"),
@@ -76,6 +87,8 @@ pub async fn show(
         today_done,
         week,
         set_up,
+        my_alerts,
+        duty_count,
         saved: q
             .saved
             .parse::<Date>()

@@ -36,6 +36,8 @@ pub struct Layout {
     pub large_text: bool,
     /// The path of this page, to mark the current navigation item.
     pub current: String,
+    /// A clinician's count of alerts on the duty list, shown in the menu.
+    pub duty_count: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -48,6 +50,8 @@ pub struct SignedIn {
 pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
+    /// A count shown beside the label (alerts on the duty list).
+    pub count: Option<u32>,
 }
 
 impl Layout {
@@ -72,6 +76,7 @@ impl Layout {
             low_glare: caller.is_some_and(|c| c.preferences.low_glare),
             large_text: caller.is_some_and(|c| c.preferences.large_text),
             current: current.to_owned(),
+            duty_count: caller.and_then(|c| c.duty_count),
         }
     }
 
@@ -84,6 +89,7 @@ impl Layout {
             low_glare: false,
             large_text: false,
             current: String::new(),
+            duty_count: None,
         }
     }
 
@@ -110,55 +116,71 @@ impl Layout {
             return vec![NavItem {
                 href: "/sign-in",
                 label: "Sign in",
+                count: None,
             }];
         };
         let mut items = vec![NavItem {
             href: "/",
             label: "Home",
+            count: None,
         }];
         match s.role {
             Role::Patient => items.extend([
                 NavItem {
                     href: "/check-in",
                     label: "Check in",
+                    count: None,
                 },
                 NavItem {
                     href: "/diary",
                     label: "Diary",
+                    count: None,
                 },
                 NavItem {
                     href: "/treatments",
                     label: "My treatments",
+                    count: None,
                 },
                 NavItem {
                     href: "/questionnaires",
                     label: "Questionnaires",
+                    count: None,
                 },
             ]),
             Role::Clinician => items.extend([
                 NavItem {
                     href: "/patients",
                     label: "My patients",
+                    count: None,
                 },
                 NavItem {
                     href: "/alerts",
                     label: "Alerts",
+                    count: None,
+                },
+                NavItem {
+                    href: "/duty",
+                    label: "Duty list",
+                    count: self.duty_count.filter(|n| *n > 0),
                 },
             ]),
             Role::Admin => items.extend([
                 NavItem {
                     href: "/admin",
                     label: "Accounts",
+                    count: None,
                 },
                 NavItem {
                     href: "/admin/audit",
                     label: "Audit",
+                    count: None,
                 },
             ]),
         }
         items.push(NavItem {
             href: "/settings",
             label: "Settings",
+            count: None,
         });
         items
     }

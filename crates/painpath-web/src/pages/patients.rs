@@ -23,6 +23,7 @@ pub struct PatientRow {
     pub name: String,
     pub born: String,
     pub last: String,
+    pub open_alerts: u32,
 }
 
 #[derive(Template)]
@@ -32,6 +33,7 @@ struct ListPage {
     patients: Vec<PatientRow>,
     link: String,
     link_expires: String,
+    duty_count: u32,
 }
 
 async fn list_page(
@@ -56,6 +58,7 @@ async fn list_page(
                 .last_check_in
                 .map(uk_date)
                 .unwrap_or_else(|| "never".into()),
+            open_alerts: p.open_alerts,
         })
         .collect();
     render(&ListPage {
@@ -63,6 +66,7 @@ async fn list_page(
         patients,
         link,
         link_expires,
+        duty_count: caller.duty_count.unwrap_or(0),
     })
 }
 
@@ -105,9 +109,12 @@ struct PatientPage {
     periods: Vec<PeriodLine>,
     reset_link: String,
     health_label: &'static str,
-    alerts: Vec<(i64, String)>,
-    /// Alerts already acknowledged: when raised, by whom and when acknowledged.
-    acknowledged: Vec<(String, String, String)>,
+    phone: String,
+    emergency: String,
+    cards: Vec<super::alerts::AlertCard>,
+    from: &'static str,
+    /// Alerts already acknowledged: when raised, by whom, when acknowledged, and their note.
+    acknowledged: Vec<(String, String, String, String)>,
     questionnaires: Vec<(&'static str, String, String)>,
 }
 
@@ -127,10 +134,10 @@ async fn patient_page(
     let periods = state.store.treatment_periods(&actor, patient).await?;
     let (chart, rows) = super::diary::chart_and_rows(&entries, from, today);
     let all_alerts = state.store.patient_alerts(&actor, patient).await?;
-    let alerts = all_alerts
+    let cards = all_alerts
         .iter()
         .filter(|a| a.acknowledged_at.is_none())
-        .map(|a| (a.id, uk_instant(a.raised_at)))
+        .map(|a| super::alerts::alert_card(state, a, true))
         .collect();
     let acknowledged = all_alerts
         .iter()
@@ -140,6 +147,9 @@ async fn patient_page(
                 uk_instant(a.raised_at),
                 a.acknowledged_by_name.clone().unwrap_or_default(),
                 uk_instant(at),
+                a.acknowledgement_note
+                    .clone()
+                    .unwrap_or_else(|| "no note (acknowledged before notes were asked for)".into()),
             ))
         })
         .collect();
@@ -205,7 +215,18 @@ async fn patient_page(
             .nation
             .map(Nation::health_number_name)
             .unwrap_or("NHS, CHI or H&C number"),
-        alerts,
+        phone: details
+            .contact_phone
+            .as_ref()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "not recorded".into()),
+        emergency: details
+            .emergency_contact
+            .as_ref()
+            .map(|e| format!("{}, {}", e.name, e.phone))
+            .unwrap_or_else(|| "not recorded".into()),
+        cards,
+        from: "alerts",
         acknowledged,
         questionnaires,
     })

@@ -25,8 +25,8 @@ use crate::clock::uk_date;
 use crate::error::PageError;
 use crate::forms::{Fields, SignedForm};
 use crate::questionnaires::{
-    answers_to_store, band_label, fields_from_json, fields_to_json, from_fields, nation_of,
-    summary_of,
+    WhoIsTold, answers_to_store, band_label, fields_from_json, fields_to_json, from_fields,
+    item9_of_completed, item9_of_fields, nation_of, summary_of,
 };
 
 /// The field the body map's checkboxes submit in the ACR survey.
@@ -154,8 +154,8 @@ struct StepPage<'a> {
     map: Option<BodyMap>,
     problems: Problems,
     crisis: Vec<&'a Service>,
-    /// Whether a clinician with a live care-team link will see the alert.
-    team_told: bool,
+    /// Who has been told of the alert, as the person is told it.
+    told: &'static str,
     notice: String,
     licence: String,
     paraphrased: bool,
@@ -216,8 +216,7 @@ fn question(item: &ItemText, fields: &Fields, problems: &Problems) -> Question {
 
 /// Whether the answers so far show a PHQ-9 self-harm risk.
 fn self_harm_so_far(instrument: Instrument, fields: &Fields) -> bool {
-    instrument == Instrument::Phq9
-        && response::phq9_item9_risk(fields.get(response::PHQ9_ITEMS[8]).parse().ok())
+    item9_of_fields(instrument, fields).is_some_and(|s| s.is_risk())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -247,14 +246,14 @@ async fn step_page<'a>(
             questions.push(question(item, fields, &problems));
         }
     }
-    let (crisis, team_told) = if self_harm_so_far(instrument, fields) {
+    let (crisis, told) = if self_harm_so_far(instrument, fields) {
         let nation = nation_of(state, caller).await;
         (
             painpath_core::crisis::help_now(&state.kb, nation),
-            has_care_team(state, caller).await?,
+            who_is_told(state, caller).await?.message(),
         )
     } else {
-        (Vec::new(), false)
+        (Vec::new(), "")
     };
     Ok(StepPage {
         layout: Layout::new(state, Some(caller), text.title.clone(), "/questionnaires"),
@@ -279,7 +278,7 @@ async fn step_page<'a>(
         map,
         problems,
         crisis,
-        team_told,
+        told,
         notice,
         licence: text.licence.notice.clone(),
         paraphrased: text.wording == painpath_core::kb::Wording::Paraphrased,
@@ -421,11 +420,18 @@ pub async fn save(
     let fields = merge(&draft, items, &f);
     let action = f.get("action");
     let risk = self_harm_so_far(instrument, &fields);
+    let item9 = item9_of_fields(instrument, &fields);
 
     if action == "back" {
         state
             .store
-            .save_questionnaire_draft(&actor, me, instrument, &fields_to_json(&fields), risk)
+            .save_questionnaire_draft(
+                &actor,
+                me,
+                instrument,
+                &fields_to_json(&fields),
+                item9.as_ref(),
+            )
             .await?;
         return Ok(see_other(&format!(
             "/questionnaires/{}?part={}",
@@ -436,7 +442,13 @@ pub async fn save(
     if action == "later" {
         state
             .store
-            .save_questionnaire_draft(&actor, me, instrument, &fields_to_json(&fields), risk)
+            .save_questionnaire_draft(
+                &actor,
+                me,
+                instrument,
+                &fields_to_json(&fields),
+                item9.as_ref(),
+            )
             .await?;
         // Someone who has just said they have thoughts of self-harm is shown the help first,
         // even when they stop here; the list page would not show it.
@@ -456,7 +468,13 @@ pub async fn save(
         if risk {
             state
                 .store
-                .save_questionnaire_draft(&actor, me, instrument, &fields_to_json(&fields), risk)
+                .save_questionnaire_draft(
+                    &actor,
+                    me,
+                    instrument,
+                    &fields_to_json(&fields),
+                    item9.as_ref(),
+                )
                 .await?;
         }
         let page = step_page(
@@ -474,7 +492,13 @@ pub async fn save(
     if part + 1 < all.len() {
         state
             .store
-            .save_questionnaire_draft(&actor, me, instrument, &fields_to_json(&fields), risk)
+            .save_questionnaire_draft(
+                &actor,
+                me,
+                instrument,
+                &fields_to_json(&fields),
+                item9.as_ref(),
+            )
             .await?;
         return Ok(see_other(&format!(
             "/questionnaires/{}?part={}",
@@ -508,7 +532,7 @@ pub async fn save(
                 instrument,
                 date: state.clock.today(),
                 answers: answers_to_store(text, &completed),
-                self_harm_risk: completed.summary().self_harm_risk,
+                item9: item9_of_completed(&completed),
             },
         )
         .await?;
@@ -528,7 +552,7 @@ struct ResultPage<'a> {
     title: String,
     date: String,
     crisis: Vec<&'a Service>,
-    team_told: bool,
+    told: &'static str,
     score: String,
     band: String,
     explanation: Vec<String>,
@@ -585,14 +609,14 @@ pub async fn result(
     let completed = crate::questionnaires::completed_of(stored)
         .map_err(|p| PageError::Internal(p.to_string()))?;
     let summary = completed.summary();
-    let (crisis, team_told) = if summary.self_harm_risk {
+    let (crisis, told) = if summary.self_harm_risk {
         let nation = nation_of(&state, &caller).await;
         (
             painpath_core::crisis::help_now(&state.kb, nation),
-            has_care_team(&state, &caller).await?,
+            who_is_told(&state, &caller).await?.message(),
         )
     } else {
-        (Vec::new(), false)
+        (Vec::new(), "")
     };
     render(&ResultPage {
         layout: Layout::new(
@@ -605,7 +629,7 @@ pub async fn result(
         title: text.title.clone(),
         date: uk_date(stored.date),
         crisis,
-        team_told,
+        told,
         score: summary.text.clone(),
         band: band_label(text, &summary),
         explanation: explain(text, &completed),
@@ -795,10 +819,11 @@ pub async fn patient_history(
 
 /// Whether the patient has a live care-team link, so that a clinician will see an alert. The
 /// pages promise follow-up only when this is true.
-async fn has_care_team(state: &AppState, caller: &Caller) -> Result<bool, PageError> {
-    let links = state
+/// Who sees the patient's alert now: only active clinicians count (issue 6).
+async fn who_is_told(state: &AppState, caller: &Caller) -> Result<WhoIsTold, PageError> {
+    let status = state
         .store
-        .care_links(&caller.actor(), caller.account.id)
+        .care_team_status(&caller.actor(), caller.account.id)
         .await?;
-    Ok(links.iter().any(|l| l.revoked_at.is_none()))
+    Ok(WhoIsTold::of(status))
 }

@@ -43,6 +43,8 @@ struct SettingsPage {
     new_token: String,
     message: String,
     problems: Problems,
+    /// The patient has an alert no clinician has acknowledged yet.
+    open_alert: bool,
 }
 
 impl SettingsPage {
@@ -85,6 +87,13 @@ async fn page(
     } else {
         Vec::new()
     };
+    let open_alert = caller.account.role == Role::Patient
+        && state
+            .store
+            .patient_alerts(&actor, caller.account.id)
+            .await?
+            .iter()
+            .any(|a| a.acknowledged_at.is_none());
     let now = state.clock.now();
     let tokens = state
         .store
@@ -112,6 +121,7 @@ async fn page(
         new_token,
         message,
         problems,
+        open_alert,
     })
 }
 
@@ -124,6 +134,9 @@ pub async fn show(
         "display" => "Display settings saved.",
         "password" => "Your password is changed. Other devices have been signed out.",
         "revoked" => "Done. That clinician can no longer see your record.",
+        "revoked-duty" => {
+            "Done. That clinician can no longer see your record. You have no active clinician linked now, so your open alert has gone to the clinic's duty list, which the clinic's other clinicians can see (not the one you removed)."
+        }
         "token" => "The token is revoked.",
         _ => "",
     };
@@ -202,11 +215,15 @@ pub async fn revoke_link(
     if !links.iter().any(|l| l.id == link) {
         return Err(PageError::NotFound);
     }
-    state
+    let revoked = state
         .store
         .revoke_care_link(&caller.actor(), link, state.clock.now())
         .await?;
-    Ok(see_other("/settings?done=revoked"))
+    Ok(see_other(if revoked.alert_to_duty_list {
+        "/settings?done=revoked-duty"
+    } else {
+        "/settings?done=revoked"
+    }))
 }
 
 pub async fn create_token(

@@ -288,7 +288,12 @@ async fn a_patient_revokes_a_care_team_link_and_only_their_own() {
         .cred(&k.p)
         .send()
         .await;
-    assert_eq!(r.status, 204, "{r:?}");
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(
+        r.json(),
+        json!({"alert_to_duty_list": false}),
+        "no open alert: {r:?}"
+    );
     assert!(k.app.get(&team).cred(&k.p).send().await.json()[0]["revoked_at"].is_string());
     assert_eq!(
         k.app.get("/api/patients").cred(&k.c).send().await.json(),

@@ -95,6 +95,7 @@ impl Clinic {
         self.app
             .post(&format!("/api/alerts/{alert}/acknowledge"))
             .cred(cred)
+            .json(&json!({"note": "Phoned; safe; plan agreed"}))
             .send()
             .await
     }
@@ -194,7 +195,7 @@ async fn store_dated(
                 instrument,
                 date: date.parse().expect("a date"),
                 answers,
-                self_harm_risk: false,
+                item9: None,
             },
         )
         .await
@@ -725,7 +726,16 @@ async fn a_phq9_with_item_9_above_0_opens_one_alert_for_the_linked_clinician_unt
     assert_eq!(alert["acknowledged_at"], Value::Null);
     let id = alert["id"].as_i64().expect("an alert id");
 
-    // A second risky PHQ-9 while the first alert is open opens no second one.
+    assert_eq!(alert["item9_latest"]["value"], 1, "{alert:?}");
+    assert_eq!(
+        alert["item9_worst"]["value"],
+        alert["item9_latest"]["value"]
+    );
+    assert_eq!(alert["answers_so_far"].as_array().map(Vec::len), Some(9));
+    let worst_before = alert["item9_worst"]["value"].as_i64().expect("a value");
+
+    // A second, worse PHQ-9 while the first alert is open opens no second alert: it updates
+    // the open one, whose worst and latest answers are now 3 and whose answers are the new ones.
     let r = c
         .submit("phq9", &json!({"items": [2, 2, 2, 2, 2, 2, 2, 2, 3]}))
         .await;
@@ -736,6 +746,13 @@ async fn a_phq9_with_item_9_above_0_opens_one_alert_for_the_linked_clinician_unt
     assert_eq!(
         open[0]["response"], first["id"],
         "still the first response's"
+    );
+    assert!(worst_before < 3, "the test needs a worse second answer");
+    assert_eq!(open[0]["item9_worst"]["value"], 3, "{open:?}");
+    assert_eq!(open[0]["item9_latest"]["value"], 3, "{open:?}");
+    assert_eq!(
+        open[0]["answers_so_far"][0],
+        json!({"item": "phq9_1", "value": 2})
     );
     assert_eq!(c.stored().await.len(), 2, "both were stored");
 
@@ -834,9 +851,40 @@ async fn only_the_linked_clinician_sees_or_acknowledges_an_alert_and_patients_an
         .app
         .post("/api/alerts/first/acknowledge")
         .cred(&c.doctor)
+        .json(&json!({"note": "Phoned"}))
         .send()
         .await;
     assert_refused(&r, 422, "alert", "an alert id that is not a number");
+
+    // Acknowledging needs a note of what was done: missing, blank, too long or mistyped is 422
+    // naming `note`, and the alert stays open.
+    for (body, what) in [
+        (json!({}), "no note"),
+        (json!({"note": "   "}), "a blank note"),
+        (
+            json!({"note": "x".repeat(501)}),
+            "a note over 500 characters",
+        ),
+        (json!({"note": 5}), "a note that is not text"),
+    ] {
+        let r = c
+            .app
+            .post(&format!("/api/alerts/{id}/acknowledge"))
+            .cred(&c.doctor)
+            .json(&body)
+            .send()
+            .await;
+        assert_refused(&r, 422, "note", what);
+    }
+    let r = c
+        .app
+        .post(&format!("/api/alerts/{id}/acknowledge"))
+        .cred(&c.doctor)
+        .json(&json!({"note": "Phoned", "urgent": true}))
+        .send()
+        .await;
+    assert_refused(&r, 422, "urgent", "an unknown field");
+    assert_eq!(c.open_alerts().await.len(), 1, "still open after bad notes");
 
     // A revoked link hides the alert again.
     let link = c
@@ -986,15 +1034,32 @@ async fn answering_phq9_item_9_on_the_form_shows_crisis_support_first_and_alerts
     // The clinician acknowledges it on the alerts page.
     let cs = c.app.sign_in(&c.clinician).await;
     let alert = open[0]["id"].as_i64().expect("an alert id");
+    // Without a note of what was done it is refused, beside the note, and stays open.
     let r = c
         .app
         .post(&format!("/alerts/{alert}/acknowledge"))
         .cookie(&cs)
-        .form(&[("csrf", cs.csrf.as_str())])
+        .form(&[("csrf", cs.csrf.as_str()), ("note", "  ")])
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{r:?}");
+    assert!(
+        r.text().contains(&format!(r#"id="note-{alert}-error""#)),
+        "{r:?}"
+    );
+    assert_eq!(c.open_alerts().await.len(), 1, "still open");
+    let r = c
+        .app
+        .post(&format!("/alerts/{alert}/acknowledge"))
+        .cookie(&cs)
+        .form(&[
+            ("csrf", cs.csrf.as_str()),
+            ("note", "Phoned; safe; GP told"),
+        ])
         .send()
         .await;
     assert_eq!(r.status, 303, "{r:?}");
-    assert_eq!(r.location(), "/alerts");
+    assert_eq!(r.location(), "/alerts?acknowledged=1");
     assert_eq!(c.open_alerts().await, Vec::<Value>::new());
     let page = c.app.get("/alerts").cookie(&cs).send().await.text();
     assert!(page.contains("No open alerts."), "{page}");
@@ -1072,7 +1137,13 @@ async fn a_refused_form_part_with_item_9_above_0_still_alerts_the_care_team_it_s
             .starts_with(r#"<div class="crisis-first""#),
         "{main}"
     );
-    assert!(main.contains("Your care team has been told"), "{main}");
+    assert!(
+        main.contains("flagged to your care team in painpath"),
+        "{main}"
+    );
+    // It promises nothing painpath does not do: nobody watches it round the clock.
+    assert!(main.contains("may not see it today"), "{main}");
+    assert!(!main.contains("will follow this up"), "{main}");
     let open = c.open_alerts().await;
     assert_eq!(open.len(), 1, "the care team is alerted: {open:?}");
     assert_eq!(open[0]["patient"], c.patient.id);

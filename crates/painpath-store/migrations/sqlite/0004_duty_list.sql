@@ -1,0 +1,60 @@
+-- The clinic's duty list and what an alert carries (issue 6), for SQLite. Forward only; the
+-- PostgreSQL twin is ../postgres/0004_duty_list.sql.
+
+-- What a clinician needs to act on a self-harm alert: PHQ-9 item 9's worst and latest answer and
+-- when each was given (a later, worse answer updates the open alert), and the note of what was
+-- done when it was acknowledged. Alerts raised before this migration take their values from the
+-- completed PHQ-9 that raised them, where there is one.
+ALTER TABLE alerts ADD COLUMN item9_latest INTEGER CHECK (item9_latest BETWEEN 0 AND 3);
+ALTER TABLE alerts ADD COLUMN item9_latest_at INTEGER;
+ALTER TABLE alerts ADD COLUMN item9_worst INTEGER CHECK (item9_worst BETWEEN 0 AND 3);
+ALTER TABLE alerts ADD COLUMN item9_worst_at INTEGER;
+ALTER TABLE alerts ADD COLUMN acknowledgement_note TEXT;
+
+UPDATE alerts SET
+    item9_latest = (SELECT x.value FROM questionnaire_answers x
+                    WHERE x.response_id = alerts.response_id AND x.item = 'phq9_9'),
+    item9_worst = (SELECT x.value FROM questionnaire_answers x
+                   WHERE x.response_id = alerts.response_id AND x.item = 'phq9_9')
+    WHERE response_id IS NOT NULL;
+UPDATE alerts SET item9_latest_at = raised_at, item9_worst_at = raised_at
+    WHERE item9_latest IS NOT NULL;
+
+-- The PHQ-9 answers given so far when the alert was last updated, one row per item, in order
+-- (also when the alert was raised from a half-finished questionnaire).
+CREATE TABLE alert_answers (
+    alert_id INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    item     TEXT    NOT NULL,
+    value    INTEGER NOT NULL,
+    PRIMARY KEY (alert_id, position)
+);
+INSERT INTO alert_answers (alert_id, position, item, value)
+    SELECT al.id, x.position, x.item, x.value
+    FROM alerts al JOIN questionnaire_answers x ON x.response_id = al.response_id
+    WHERE x.value IS NOT NULL;
+
+-- When an alert went to the duty list, and why: its patient had no active clinician, or nobody
+-- acknowledged it in time. Each reason is recorded once per alert.
+CREATE TABLE alert_escalations (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    alert_id INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+    at       INTEGER NOT NULL,
+    reason   TEXT    NOT NULL CHECK (reason IN ('no_active_clinician', 'overdue')),
+    UNIQUE (alert_id, reason)
+);
+
+-- The clinic's own settings: one row. An open alert nobody has acknowledged goes to the duty list
+-- after this many working days.
+CREATE TABLE clinic_settings (
+    id                           INTEGER PRIMARY KEY CHECK (id = 1),
+    alert_escalation_working_days INTEGER NOT NULL DEFAULT 1
+        CHECK (alert_escalation_working_days BETWEEN 1 AND 10),
+    updated_at                   INTEGER
+);
+INSERT INTO clinic_settings (id) VALUES (1);
+
+-- How the clinic can reach the patient, and whom to contact in an emergency.
+ALTER TABLE patient_details ADD COLUMN contact_phone TEXT;
+ALTER TABLE patient_details ADD COLUMN emergency_contact_name TEXT;
+ALTER TABLE patient_details ADD COLUMN emergency_contact_phone TEXT;
