@@ -292,6 +292,7 @@ async fn create(store: &dyn Store, login: &Login) -> anyhow::Result<UserId> {
                 display_name: login.name.to_owned(),
                 role: login.role,
                 password_hash: hash,
+                recovery_codes: Vec::new(),
             },
         )
         .await?)

@@ -65,6 +65,7 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
                 &auth::token_hash(&token),
                 LinkPurpose::FirstAdmin,
                 expires,
+                None,
             )
             .await
             .map_err(|e| anyhow::anyhow!("making the first-admin link: {e}"))?;

@@ -58,6 +58,7 @@ pub async fn add(args: AddArgs) -> Result<(), Failure> {
                 display_name: name.as_str().to_owned(),
                 role,
                 password_hash: unusable,
+                recovery_codes: Vec::new(),
             },
         )
         .await
@@ -75,6 +76,7 @@ pub async fn add(args: AddArgs) -> Result<(), Failure> {
             &auth::token_hash(&token),
             LinkPurpose::PasswordReset { user: id },
             auth::expires_in(now, auth::INVITATION_LIFETIME),
+            None,
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

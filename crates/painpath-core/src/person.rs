@@ -448,9 +448,38 @@ pub fn check_new_password(password: &str) -> Result<(), &'static str> {
     }
 }
 
+/// Why a clinician makes a patient's password-reset link: required, and shown to the patient
+/// (who is told of every staff reset), so a few plain words, 3 to 200 characters.
+pub fn check_reset_reason(text: &str) -> Result<String, &'static str> {
+    let text = text.trim();
+    if text.chars().count() < 3 {
+        Err(
+            "say briefly why, for example \"phoned the clinic, locked out\"; the patient will see it",
+        )
+    } else if text.chars().count() > 200 {
+        Err("expected at most 200 characters")
+    } else if crate::problems::has_stray_control(text, false) {
+        Err(crate::problems::STRAY_CONTROL)
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reset_needs_a_short_reason_the_patient_can_read() {
+        assert!(check_reset_reason("  ").is_err());
+        assert!(check_reset_reason("ok").is_err());
+        assert!(check_reset_reason(&"x".repeat(201)).is_err());
+        assert!(check_reset_reason("rang\u{7}").is_err());
+        assert_eq!(
+            check_reset_reason(" Phoned the clinic, locked out ").unwrap(),
+            "Phoned the clinic, locked out"
+        );
+    }
 
     #[test]
     fn a_valid_nhs_number_is_accepted_with_or_without_spaces() {

@@ -75,6 +75,8 @@ pub struct NewAccount {
     pub display_name: String,
     pub role: Role,
     pub password_hash: String,
+    /// The SHA-256 hashes of the account's first recovery codes (a patient's), shown to them once.
+    pub recovery_codes: Vec<String>,
 }
 
 /// What a one-time link is for.
@@ -96,6 +98,21 @@ pub struct OneTimeLink {
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
     pub used_at: Option<Timestamp>,
+    /// The role of the account a password reset is for (`None` for other links).
+    pub subject_role: Option<Role>,
+    /// Why a clinician made a patient's reset link.
+    pub reason: Option<String>,
+}
+
+/// A password reset that someone at the clinic made for this account and that was used: the
+/// patient is told at their next sign-in (issue 6, "Staff cannot become the patient").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffReset {
+    pub issued_by_name: String,
+    pub issued_by_role: Role,
+    pub issued_at: Timestamp,
+    pub used_at: Timestamp,
+    pub reason: Option<String>,
 }
 
 /// A signed-in session. Only the SHA-256 of the cookie's token is stored.
@@ -390,8 +407,8 @@ pub trait Store: Send + Sync {
     /// and answers how many patients that left without one; otherwise the answer is 0.
     async fn set_account_active(&self, by: &Actor, id: UserId, active: bool) -> StoreResult<u32>;
 
-    /// Changes the actor's own password (the caller has checked the old one) and ends every
-    /// other session of theirs except `keep_session` (a token hash).
+    /// Changes the actor's own password (the caller has checked the old one), ends every other
+    /// session of theirs except `keep_session` (a token hash), and revokes every API token.
     async fn change_own_password(
         &self,
         by: &Actor,
@@ -403,16 +420,20 @@ pub trait Store: Send + Sync {
 
     /// Stores a one-time link. `by` is `None` only for the command line: the first-admin link
     /// (which is never made by someone signed in) and `painpath user add`. A patient
-    /// invitation may only be made by a clinician for themselves; a password reset by an admin
-    /// (any account) or a clinician (their own patients). Audited when `by` is someone. Any other
-    /// combination is `Forbidden`, except a reset for someone outside a clinician's care team,
-    /// which is `NotFound`.
+    /// invitation may only be made by a clinician for themselves. A password reset is made by an
+    /// admin for a staff account, or by a clinician with a live link for their patient with a
+    /// `reason` (required); an admin never makes one for a patient, who resets with their own
+    /// recovery codes or through their clinician (issue 6). Audited when `by` is someone, as an
+    /// access to the patient's record for a patient's reset. Any other combination is
+    /// `Forbidden`, except a reset for someone outside a clinician's care team, which is
+    /// `NotFound`.
     async fn create_link(
         &self,
         by: Option<&Actor>,
         token_hash: &str,
         purpose: LinkPurpose,
         expires_at: Timestamp,
+        reason: Option<&str>,
     ) -> StoreResult<()>;
 
     /// The link for a token hash, used or not; `None` when there is no such link.
@@ -430,11 +451,36 @@ pub trait Store: Send + Sync {
         new: &NewAccount,
     ) -> StoreResult<UserId>;
 
-    /// Redeems a password-reset link: sets the password, ends every session of that account,
-    /// and marks the link used. `LinkUsed` when it has expired or was used.
+    /// Redeems a password-reset link: sets the password, ends every session and revokes every API
+    /// token of that account, and marks the link used. `LinkUsed` when it has expired or was
+    /// used. `by` is whoever is signed in while redeeming it: a member of staff may never redeem
+    /// a patient's reset (`Forbidden`), so that staff cannot sign in as the patient.
     async fn redeem_password_reset(
         &self,
+        by: Option<&Actor>,
         token_hash: &str,
+        now: Timestamp,
+        password_hash: &str,
+    ) -> StoreResult<UserId>;
+
+    /// Staff-issued password resets of the actor's own account used since `since`, newest first.
+    async fn staff_resets(&self, by: &Actor, since: Timestamp) -> StoreResult<Vec<StaffReset>>;
+
+    // ----- Recovery codes -------------------------------------------------------------------
+
+    /// Replaces the actor's unused recovery codes with new ones (their SHA-256 hashes).
+    async fn replace_recovery_codes(&self, by: &Actor, code_hashes: &[String]) -> StoreResult<()>;
+
+    /// How many unused recovery codes the actor has.
+    async fn recovery_codes_left(&self, by: &Actor) -> StoreResult<u32>;
+
+    /// Uses one recovery code of the named account: sets the new password, marks the code used,
+    /// ends every session and revokes every API token, all at once. `NotFound` when the account
+    /// has no such unused code, or is deactivated.
+    async fn redeem_recovery_code(
+        &self,
+        username: &Username,
+        code_hash: &str,
         now: Timestamp,
         password_hash: &str,
     ) -> StoreResult<UserId>;
@@ -451,13 +497,23 @@ pub trait Store: Send + Sync {
     /// Ends one session (sign-out). Ending a session that does not exist is not an error.
     async fn end_session(&self, token_hash: &str) -> StoreResult<()>;
 
-    /// Counts failed sign-in attempts for each key (`account:NAME`, `address:IP`) since `since`.
-    async fn failed_sign_ins(&self, keys: &[&str], since: Timestamp) -> StoreResult<Vec<u32>>;
+    /// Reserves one sign-in attempt against each key (`account:NAME`, `address:IP`), before the
+    /// password is checked, unless any key already has `limit` attempts since `since`: then
+    /// nothing is recorded and the answer is `None`. Atomic across concurrent calls and servers,
+    /// so that no burst of attempts gets more than the limit judged. The answer names the rows
+    /// recorded, for [`Store::release_sign_in`].
+    async fn reserve_sign_in(
+        &self,
+        keys: &[(&str, u32)],
+        since: Timestamp,
+        at: Timestamp,
+    ) -> StoreResult<Option<Vec<i64>>>;
 
-    /// Records one failed sign-in against each key.
-    async fn record_failed_sign_in(&self, keys: &[&str], at: Timestamp) -> StoreResult<()>;
+    /// Takes back reserved attempts: a sign-in that succeeded (for the address) or was never
+    /// judged (the server was too busy).
+    async fn release_sign_in(&self, reserved: &[i64]) -> StoreResult<()>;
 
-    /// Forgets the failures of a key after a successful sign-in.
+    /// Forgets every attempt against a key after a successful sign-in.
     async fn clear_failed_sign_ins(&self, key: &str) -> StoreResult<()>;
 
     /// Creates an API token for the actor; returns its id.

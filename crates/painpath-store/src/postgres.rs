@@ -43,14 +43,14 @@ use crate::rows::{
     self, AccountRow, AlertAnswerRow, AlertRow, AnswerRow, ApiTokenAccountRow, ApiTokenRow,
     AuditRow, CareLinkRow, CheckInChildren, CheckInColumns, CheckInLists, CheckInRow,
     CredentialsRow, DetailsColumns, DetailsRow, EscalationRow, LinkRow, PatientSummaryRow,
-    PeriodRow, QuestionnaireRow, SessionRow, millis,
+    PeriodRow, QuestionnaireRow, SessionRow, StaffResetRow, millis,
 };
 use crate::rules::{self, Audit};
 use crate::{
     Account, Alert, AlertKind, ApiToken, AuditEntry, CareLink, CareTeamStatus, ClinicSettings,
     Credentials, DutyAlert, Item9Signal, LinkPurpose, NewAccount, NewQuestionnaire, NewSession,
     OneTimeLink, PatientSummary, Preferences, QuestionnaireResponse, Revoked, Saved, Session,
-    Store, StoreError, StoreResult,
+    StaffReset, Store, StoreError, StoreResult,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -345,10 +345,44 @@ async fn insert_account(
     .bind(role.code())
     .bind(&new.password_hash)
     .bind(millis(rows::now()))
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await
     .conflict("username")?;
-    Ok(UserId(id))
+    let id = UserId(id);
+    insert_recovery_codes(&mut *conn, id, &new.recovery_codes).await?;
+    Ok(id)
+}
+
+/// Stores an account's recovery codes (their hashes).
+async fn insert_recovery_codes(
+    conn: &mut PgConnection,
+    user: UserId,
+    code_hashes: &[String],
+) -> StoreResult<()> {
+    for hash in code_hashes {
+        sqlx::query(
+            "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(user.0)
+        .bind(hash)
+        .bind(millis(rows::now()))
+        .execute(&mut *conn)
+        .await
+        .conflict("recovery_code")?;
+    }
+    Ok(())
+}
+
+/// Ends every API token of an account: a new password is how someone takes their account
+/// back, and tokens made before it, perhaps by whoever had the password, stop working too.
+async fn revoke_tokens_of(conn: &mut PgConnection, user: UserId, at: Timestamp) -> StoreResult<()> {
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(millis(at))
+        .bind(user.0)
+        .execute(conn)
+        .await
+        .db()?;
+    Ok(())
 }
 
 async fn end_sessions_of(conn: &mut PgConnection, user: UserId) -> StoreResult<()> {
@@ -362,8 +396,11 @@ async fn end_sessions_of(conn: &mut PgConnection, user: UserId) -> StoreResult<(
 
 async fn link_row(conn: &mut PgConnection, token_hash: &str) -> StoreResult<Option<LinkRow>> {
     sqlx::query_as(
-        "SELECT purpose, subject_id, created_by, created_at, expires_at, used_at \
-         FROM one_time_links WHERE token_hash = $1",
+        "SELECT l.purpose, l.subject_id, l.created_by, l.created_at, l.expires_at, l.used_at, \
+         l.reason, s.role AS subject_role \
+         FROM one_time_links l LEFT JOIN accounts s ON s.id = l.subject_id \
+         AND l.purpose = 'password_reset' \
+         WHERE l.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(conn)
@@ -1522,6 +1559,7 @@ impl Store for PostgresStore {
             }
             None => end_sessions_of(&mut tx, by.user).await?,
         }
+        revoke_tokens_of(&mut tx, by.user, rows::now()).await?;
         tx.commit().await.db()
     }
 
@@ -1533,6 +1571,7 @@ impl Store for PostgresStore {
         token_hash: &str,
         purpose: LinkPurpose,
         expires_at: Timestamp,
+        reason: Option<&str>,
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         let audit = match (by, purpose) {
@@ -1560,26 +1599,17 @@ impl Store for PostgresStore {
                     subject: None,
                 })
             }
-            (Some(by), LinkPurpose::PasswordReset { user }) => match by.role {
-                Role::Admin => {
-                    let role = role_of(&mut tx, user).await?;
-                    Some(Audit::of_account("link.create", user, role))
-                }
-                Role::Clinician => {
-                    // A clinician resets only their own patients' passwords; a live link proves it.
-                    if !live_link(&mut tx, by, user).await? {
-                        return Err(StoreError::NotFound);
-                    }
-                    Some(Audit::of_account("link.create", user, Role::Patient))
-                }
-                Role::Patient => return Err(StoreError::Forbidden),
-            },
+            (Some(by), LinkPurpose::PasswordReset { user }) => {
+                let role = role_of(&mut tx, user).await?;
+                let live = live_link(&mut tx, by, user).await?;
+                Some(rules::issue_reset(by, user, role, live, reason)?)
+            }
         };
         let (kind, subject) = rows::purpose_columns(purpose);
         sqlx::query(
             "INSERT INTO one_time_links \
-             (token_hash, purpose, subject_id, created_by, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+             (token_hash, purpose, subject_id, created_by, created_at, expires_at, reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(token_hash)
         .bind(kind)
@@ -1587,6 +1617,7 @@ impl Store for PostgresStore {
         .bind(by.map(|b| b.user.0))
         .bind(millis(rows::now()))
         .bind(millis(expires_at))
+        .bind(reason.filter(|_| matches!(purpose, LinkPurpose::PasswordReset { .. })))
         .execute(&mut *tx)
         .await
         .conflict("token")?;
@@ -1675,6 +1706,7 @@ impl Store for PostgresStore {
 
     async fn redeem_password_reset(
         &self,
+        by: Option<&Actor>,
         token_hash: &str,
         now: Timestamp,
         password_hash: &str,
@@ -1686,6 +1718,7 @@ impl Store for PostgresStore {
         let LinkPurpose::PasswordReset { user } = link.purpose()? else {
             return Err(StoreError::NotFound);
         };
+        rules::redeem_reset(by, link.subject_role()?)?;
         if !link.is_live(now) {
             return Err(StoreError::LinkUsed);
         }
@@ -1700,16 +1733,83 @@ impl Store for PostgresStore {
             return Err(StoreError::NotFound);
         }
         end_sessions_of(&mut tx, user).await?;
-        // A reset is how someone takes their account back: tokens made before it, perhaps by
-        // whoever had the password, stop working too.
-        sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        revoke_tokens_of(&mut tx, user, now).await?;
+        tx.commit().await.db()?;
+        Ok(user)
+    }
+
+    async fn staff_resets(&self, by: &Actor, since: Timestamp) -> StoreResult<Vec<StaffReset>> {
+        let found: Vec<StaffResetRow> = sqlx::query_as(
+            "SELECT k.display_name AS issued_by_name, k.role AS issued_by_role, \
+             l.created_at AS issued_at, l.used_at, l.reason \
+             FROM one_time_links l JOIN accounts k ON k.id = l.created_by \
+             WHERE l.purpose = 'password_reset' AND l.subject_id = $1 \
+             AND l.used_at IS NOT NULL AND l.used_at >= $2 \
+             ORDER BY l.used_at DESC",
         )
-        .bind(now.as_millisecond())
-        .bind(user.0)
-        .execute(&mut *tx)
+        .bind(by.user.0)
+        .bind(millis(since))
+        .fetch_all(&self.pool)
         .await
         .db()?;
+        found.into_iter().map(StaffResetRow::into_reset).collect()
+    }
+
+    // ----- Recovery codes -----------------------------------------------------------------
+
+    async fn replace_recovery_codes(&self, by: &Actor, code_hashes: &[String]) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+            .bind(by.user.0)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        insert_recovery_codes(&mut tx, by.user, code_hashes).await?;
+        tx.commit().await.db()
+    }
+
+    async fn recovery_codes_left(&self, by: &Actor) -> StoreResult<u32> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(by.user.0)
+        .fetch_one(&self.pool)
+        .await
+        .db()?;
+        Ok(u32::try_from(n).unwrap_or(0))
+    }
+
+    async fn redeem_recovery_code(
+        &self,
+        username: &Username,
+        code_hash: &str,
+        now: Timestamp,
+        password_hash: &str,
+    ) -> StoreResult<UserId> {
+        let mut tx = self.begin().await?;
+        // The code is claimed by the same statement that checks it, so two uses at once cannot
+        // both succeed: the second finds it used.
+        let user: Option<i64> = sqlx::query_scalar(
+            "UPDATE recovery_codes SET used_at = $1 \
+             WHERE code_hash = $2 AND used_at IS NULL AND user_id = \
+             (SELECT id FROM accounts WHERE username = $3 AND active) \
+             RETURNING user_id",
+        )
+        .bind(millis(now))
+        .bind(code_hash)
+        .bind(username.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?;
+        let user = UserId(user.ok_or(StoreError::NotFound)?);
+        sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        end_sessions_of(&mut tx, user).await?;
+        revoke_tokens_of(&mut tx, user, now).await?;
         tx.commit().await.db()?;
         Ok(user)
     }
@@ -1787,34 +1887,63 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    async fn failed_sign_ins(&self, keys: &[&str], since: Timestamp) -> StoreResult<Vec<u32>> {
-        let mut conn = self.pool.acquire().await.db()?;
-        let mut counts = Vec::with_capacity(keys.len());
-        for key in keys {
+    async fn reserve_sign_in(
+        &self,
+        keys: &[(&str, u32)],
+        since: Timestamp,
+        at: Timestamp,
+    ) -> StoreResult<Option<Vec<i64>>> {
+        // Under READ COMMITTED two transactions could both count four and both insert a fifth;
+        // a transaction-scoped advisory lock per key makes concurrent attempts on one key, from
+        // any server, count and record one at a time. Keys are locked in sorted order, so two
+        // attempts sharing both keys cannot deadlock.
+        let mut tx = self.begin().await?;
+        let mut sorted: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        for key in &sorted {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(*key)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        for (key, limit) in keys {
             let n: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM sign_in_failures WHERE attempt_key = $1 AND at >= $2",
             )
             .bind(*key)
             .bind(millis(since))
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut *tx)
             .await
             .db()?;
-            counts.push(u32::try_from(n).unwrap_or(u32::MAX));
+            if n >= i64::from(*limit) {
+                return Ok(None);
+            }
         }
-        Ok(counts)
+        let mut ids = Vec::with_capacity(keys.len());
+        for (key, _) in keys {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO sign_in_failures (attempt_key, at) VALUES ($1, $2) RETURNING id",
+            )
+            .bind(*key)
+            .bind(millis(at))
+            .fetch_one(&mut *tx)
+            .await
+            .db()?;
+            ids.push(id);
+        }
+        tx.commit().await.db()?;
+        Ok(Some(ids))
     }
 
-    async fn record_failed_sign_in(&self, keys: &[&str], at: Timestamp) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        for key in keys {
-            sqlx::query("INSERT INTO sign_in_failures (attempt_key, at) VALUES ($1, $2)")
-                .bind(*key)
-                .bind(millis(at))
-                .execute(&mut *tx)
-                .await
-                .db()?;
-        }
-        tx.commit().await.db()
+    async fn release_sign_in(&self, reserved: &[i64]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sign_in_failures WHERE id = ANY($1)")
+            .bind(reserved)
+            .execute(&self.pool)
+            .await
+            .db()?;
+        Ok(())
     }
 
     async fn clear_failed_sign_ins(&self, key: &str) -> StoreResult<()> {

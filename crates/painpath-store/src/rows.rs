@@ -24,7 +24,8 @@ use painpath_core::treatment::{
 
 use crate::failure::corrupt;
 use crate::{
-    Account, ApiToken, AuditEntry, CareLink, LinkPurpose, OneTimeLink, PatientSummary, StoreResult,
+    Account, ApiToken, AuditEntry, CareLink, LinkPurpose, OneTimeLink, PatientSummary, StaffReset,
+    StoreResult,
 };
 use crate::{
     Alert, AlertKind, CareTeamStatus, ClinicSettings, Escalation, QuestionnaireResponse,
@@ -151,9 +152,16 @@ pub(crate) struct LinkRow {
     pub created_at: i64,
     pub expires_at: i64,
     pub used_at: Option<i64>,
+    pub reason: Option<String>,
+    /// The role of the account a password reset is for.
+    pub subject_role: Option<String>,
 }
 
 impl LinkRow {
+    pub fn subject_role(&self) -> StoreResult<Option<Role>> {
+        self.subject_role.as_deref().map(role).transpose()
+    }
+
     pub fn purpose(&self) -> StoreResult<LinkPurpose> {
         match (self.purpose.as_str(), self.subject_id) {
             ("first_admin", None) => Ok(LinkPurpose::FirstAdmin),
@@ -177,6 +185,30 @@ impl LinkRow {
             created_at: instant(self.created_at)?,
             expires_at: instant(self.expires_at)?,
             used_at: instant_opt(self.used_at)?,
+            subject_role: self.subject_role()?,
+            reason: self.reason,
+        })
+    }
+}
+
+/// A used, staff-issued password reset, with who issued it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StaffResetRow {
+    pub issued_by_name: String,
+    pub issued_by_role: String,
+    pub issued_at: i64,
+    pub used_at: i64,
+    pub reason: Option<String>,
+}
+
+impl StaffResetRow {
+    pub fn into_reset(self) -> StoreResult<StaffReset> {
+        Ok(StaffReset {
+            issued_by_name: self.issued_by_name,
+            issued_by_role: role(&self.issued_by_role)?,
+            issued_at: instant(self.issued_at)?,
+            used_at: instant(self.used_at)?,
+            reason: self.reason,
         })
     }
 }

@@ -238,6 +238,45 @@ pub(crate) fn own_care_team_status(by: &Actor, patient: UserId) -> StoreResult<(
     }
 }
 
+/// Making a password-reset link (issue 6, "Staff cannot become the patient"). An admin resets
+/// staff accounts only: an admin who reset a patient's password could sign in as them and read
+/// what design.md 1 keeps from admins. A clinician resets only a patient on their care team,
+/// and only with a reason, which the patient is shown. Nobody else resets anyone. Always
+/// audited, and for a patient as an access to their record.
+pub(crate) fn issue_reset(
+    by: &Actor,
+    subject: UserId,
+    subject_role: Role,
+    live_link: bool,
+    reason: Option<&str>,
+) -> StoreResult<Audit> {
+    match (by.role, subject_role) {
+        (Role::Admin, Role::Patient) => Err(StoreError::Forbidden),
+        (Role::Admin, _) => Ok(()),
+        (Role::Clinician, Role::Patient) if live_link => {
+            if reason.is_some_and(|r| !r.trim().is_empty()) {
+                Ok(())
+            } else {
+                Err(StoreError::Forbidden)
+            }
+        }
+        // Outside the care team (or not a patient at all): the account is not theirs to know.
+        (Role::Clinician, _) => Err(StoreError::NotFound),
+        (Role::Patient, _) => Err(StoreError::Forbidden),
+    }?;
+    Ok(Audit::of_account("link.create", subject, subject_role))
+}
+
+/// Redeeming a password reset while signed in: a member of staff never redeems a patient's, so
+/// that nobody at the clinic can set a patient's password and then sign in as them.
+pub(crate) fn redeem_reset(by: Option<&Actor>, subject_role: Option<Role>) -> StoreResult<()> {
+    let staff = by.is_some_and(|b| b.role.is_staff());
+    if staff && subject_role == Some(Role::Patient) {
+        return Err(StoreError::Forbidden);
+    }
+    Ok(())
+}
+
 /// Calls for admins only (the account list, care-team links, the staff audit).
 pub(crate) fn admin_only(by: &Actor) -> StoreResult<()> {
     if by.role == Role::Admin {
@@ -379,6 +418,58 @@ mod tests {
         // An alert raised before the values were kept learns them from the next answer.
         assert_eq!(item9_update(None, None, 2), (true, true));
         assert_eq!(item9_update(None, None, 0), (true, false));
+    }
+
+    #[test]
+    fn an_admin_never_resets_a_patient_and_a_clinician_only_their_own_with_a_reason() {
+        let admin = actor(ADMIN, Role::Admin);
+        let clinician = actor(CLINICIAN, Role::Clinician);
+        let why = Some("locked out; rang the clinic");
+        assert!(matches!(
+            issue_reset(&admin, PATIENT, Role::Patient, true, why),
+            Err(StoreError::Forbidden)
+        ));
+        assert_eq!(
+            issue_reset(&admin, CLINICIAN, Role::Clinician, false, None).unwrap(),
+            Audit::of_account("link.create", CLINICIAN, Role::Clinician)
+        );
+        assert_eq!(
+            issue_reset(&clinician, PATIENT, Role::Patient, true, why).unwrap(),
+            Audit::of_account("link.create", PATIENT, Role::Patient)
+        );
+        for reason in [None, Some("   ")] {
+            assert!(matches!(
+                issue_reset(&clinician, PATIENT, Role::Patient, true, reason),
+                Err(StoreError::Forbidden)
+            ));
+        }
+        assert!(matches!(
+            issue_reset(&clinician, PATIENT, Role::Patient, false, why),
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            issue_reset(
+                &actor(PATIENT, Role::Patient),
+                PATIENT,
+                Role::Patient,
+                false,
+                why
+            ),
+            Err(StoreError::Forbidden)
+        ));
+    }
+
+    #[test]
+    fn staff_signed_in_never_redeem_a_patients_reset() {
+        for staff in [actor(ADMIN, Role::Admin), actor(CLINICIAN, Role::Clinician)] {
+            assert!(matches!(
+                redeem_reset(Some(&staff), Some(Role::Patient)),
+                Err(StoreError::Forbidden)
+            ));
+            assert!(redeem_reset(Some(&staff), Some(Role::Clinician)).is_ok());
+        }
+        assert!(redeem_reset(None, Some(Role::Patient)).is_ok());
+        assert!(redeem_reset(Some(&actor(PATIENT, Role::Patient)), Some(Role::Patient)).is_ok());
     }
 
     #[test]

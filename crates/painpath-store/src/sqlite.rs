@@ -47,14 +47,14 @@ use crate::rows::{
     self, AccountRow, AlertAnswerRow, AlertRow, AnswerRow, ApiTokenAccountRow, ApiTokenRow,
     AuditRow, CareLinkRow, CheckInChildren, CheckInColumns, CheckInRow, CredentialsRow,
     DetailsColumns, DetailsRow, EscalationRow, LinkRow, PatientSummaryRow, PeriodRow,
-    QuestionnaireRow, SessionRow, millis,
+    QuestionnaireRow, SessionRow, StaffResetRow, millis,
 };
 use crate::rules::{self, Audit};
 use crate::{
     Account, Alert, AlertKind, ApiToken, AuditEntry, CareLink, CareTeamStatus, ClinicSettings,
     Credentials, DutyAlert, Item9Signal, LinkPurpose, NewAccount, NewQuestionnaire, NewSession,
     OneTimeLink, PatientSummary, Preferences, QuestionnaireResponse, Revoked, Saved, Session,
-    Store, StoreError, StoreResult,
+    StaffReset, Store, StoreError, StoreResult,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -455,10 +455,48 @@ async fn insert_account(
     .bind(role.code())
     .bind(&new.password_hash)
     .bind(millis(rows::now()))
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await
     .conflict("username")?;
-    Ok(UserId(id))
+    let id = UserId(id);
+    insert_recovery_codes(&mut *conn, id, &new.recovery_codes).await?;
+    Ok(id)
+}
+
+/// Stores an account's recovery codes (their hashes).
+async fn insert_recovery_codes(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    code_hashes: &[String],
+) -> StoreResult<()> {
+    for hash in code_hashes {
+        sqlx::query(
+            "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?1, ?2, ?3)",
+        )
+        .bind(user.0)
+        .bind(hash)
+        .bind(millis(rows::now()))
+        .execute(&mut *conn)
+        .await
+        .conflict("recovery_code")?;
+    }
+    Ok(())
+}
+
+/// Ends every API token of an account: a new password is how someone takes their account
+/// back, and tokens made before it, perhaps by whoever had the password, stop working too.
+async fn revoke_tokens_of(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    at: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE api_tokens SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL")
+        .bind(millis(at))
+        .bind(user.0)
+        .execute(conn)
+        .await
+        .db()?;
+    Ok(())
 }
 
 async fn end_sessions_of(conn: &mut SqliteConnection, user: UserId) -> StoreResult<()> {
@@ -472,8 +510,11 @@ async fn end_sessions_of(conn: &mut SqliteConnection, user: UserId) -> StoreResu
 
 async fn link_row(conn: &mut SqliteConnection, token_hash: &str) -> StoreResult<Option<LinkRow>> {
     sqlx::query_as(
-        "SELECT purpose, subject_id, created_by, created_at, expires_at, used_at \
-         FROM one_time_links WHERE token_hash = ?1",
+        "SELECT l.purpose, l.subject_id, l.created_by, l.created_at, l.expires_at, l.used_at, \
+         l.reason, s.role AS subject_role \
+         FROM one_time_links l LEFT JOIN accounts s ON s.id = l.subject_id \
+         AND l.purpose = 'password_reset' \
+         WHERE l.token_hash = ?1",
     )
     .bind(token_hash)
     .fetch_optional(conn)
@@ -1413,6 +1454,7 @@ impl Store for SqliteStore {
             }
             None => end_sessions_of(&mut tx, by.user).await?,
         }
+        revoke_tokens_of(&mut tx, by.user, rows::now()).await?;
         tx.commit().await.db()
     }
 
@@ -1424,6 +1466,7 @@ impl Store for SqliteStore {
         token_hash: &str,
         purpose: LinkPurpose,
         expires_at: Timestamp,
+        reason: Option<&str>,
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         let audit = match (by, purpose) {
@@ -1451,26 +1494,17 @@ impl Store for SqliteStore {
                     subject: None,
                 })
             }
-            (Some(by), LinkPurpose::PasswordReset { user }) => match by.role {
-                Role::Admin => {
-                    let role = role_of(&mut tx, user).await?;
-                    Some(Audit::of_account("link.create", user, role))
-                }
-                Role::Clinician => {
-                    // A clinician resets only their own patients' passwords; a live link proves it.
-                    if !live_link(&mut tx, by, user).await? {
-                        return Err(StoreError::NotFound);
-                    }
-                    Some(Audit::of_account("link.create", user, Role::Patient))
-                }
-                Role::Patient => return Err(StoreError::Forbidden),
-            },
+            (Some(by), LinkPurpose::PasswordReset { user }) => {
+                let role = role_of(&mut tx, user).await?;
+                let live = live_link(&mut tx, by, user).await?;
+                Some(rules::issue_reset(by, user, role, live, reason)?)
+            }
         };
         let (kind, subject) = rows::purpose_columns(purpose);
         sqlx::query(
             "INSERT INTO one_time_links \
-             (token_hash, purpose, subject_id, created_by, created_at, expires_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             (token_hash, purpose, subject_id, created_by, created_at, expires_at, reason) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
         .bind(token_hash)
         .bind(kind)
@@ -1478,6 +1512,7 @@ impl Store for SqliteStore {
         .bind(by.map(|b| b.user.0))
         .bind(millis(rows::now()))
         .bind(millis(expires_at))
+        .bind(reason.filter(|_| matches!(purpose, LinkPurpose::PasswordReset { .. })))
         .execute(&mut *tx)
         .await
         .conflict("token")?;
@@ -1558,6 +1593,7 @@ impl Store for SqliteStore {
 
     async fn redeem_password_reset(
         &self,
+        by: Option<&Actor>,
         token_hash: &str,
         now: Timestamp,
         password_hash: &str,
@@ -1569,6 +1605,7 @@ impl Store for SqliteStore {
         let LinkPurpose::PasswordReset { user } = link.purpose()? else {
             return Err(StoreError::NotFound);
         };
+        rules::redeem_reset(by, link.subject_role()?)?;
         if !link.is_live(now) {
             return Err(StoreError::LinkUsed);
         }
@@ -1583,16 +1620,83 @@ impl Store for SqliteStore {
             return Err(StoreError::NotFound);
         }
         end_sessions_of(&mut tx, user).await?;
-        // A reset is how someone takes their account back: tokens made before it, perhaps by
-        // whoever had the password, stop working too.
-        sqlx::query(
-            "UPDATE api_tokens SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL",
+        revoke_tokens_of(&mut tx, user, now).await?;
+        tx.commit().await.db()?;
+        Ok(user)
+    }
+
+    async fn staff_resets(&self, by: &Actor, since: Timestamp) -> StoreResult<Vec<StaffReset>> {
+        let found: Vec<StaffResetRow> = sqlx::query_as(
+            "SELECT k.display_name AS issued_by_name, k.role AS issued_by_role, \
+             l.created_at AS issued_at, l.used_at, l.reason \
+             FROM one_time_links l JOIN accounts k ON k.id = l.created_by \
+             WHERE l.purpose = 'password_reset' AND l.subject_id = ?1 \
+             AND l.used_at IS NOT NULL AND l.used_at >= ?2 \
+             ORDER BY l.used_at DESC",
         )
-        .bind(now.as_millisecond())
-        .bind(user.0)
-        .execute(&mut *tx)
+        .bind(by.user.0)
+        .bind(millis(since))
+        .fetch_all(&self.pool)
         .await
         .db()?;
+        found.into_iter().map(StaffResetRow::into_reset).collect()
+    }
+
+    // ----- Recovery codes -----------------------------------------------------------------
+
+    async fn replace_recovery_codes(&self, by: &Actor, code_hashes: &[String]) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?1 AND used_at IS NULL")
+            .bind(by.user.0)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        insert_recovery_codes(&mut tx, by.user, code_hashes).await?;
+        tx.commit().await.db()
+    }
+
+    async fn recovery_codes_left(&self, by: &Actor) -> StoreResult<u32> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ?1 AND used_at IS NULL",
+        )
+        .bind(by.user.0)
+        .fetch_one(&self.pool)
+        .await
+        .db()?;
+        Ok(u32::try_from(n).unwrap_or(0))
+    }
+
+    async fn redeem_recovery_code(
+        &self,
+        username: &Username,
+        code_hash: &str,
+        now: Timestamp,
+        password_hash: &str,
+    ) -> StoreResult<UserId> {
+        let mut tx = self.begin().await?;
+        // The code is claimed by the same statement that checks it, so two uses at once cannot
+        // both succeed: the second finds it used.
+        let user: Option<i64> = sqlx::query_scalar(
+            "UPDATE recovery_codes SET used_at = ?1 \
+             WHERE code_hash = ?2 AND used_at IS NULL AND user_id = \
+             (SELECT id FROM accounts WHERE username = ?3 AND active = 1) \
+             RETURNING user_id",
+        )
+        .bind(millis(now))
+        .bind(code_hash)
+        .bind(username.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?;
+        let user = UserId(user.ok_or(StoreError::NotFound)?);
+        sqlx::query("UPDATE accounts SET password_hash = ?1 WHERE id = ?2")
+            .bind(password_hash)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        end_sessions_of(&mut tx, user).await?;
+        revoke_tokens_of(&mut tx, user, now).await?;
         tx.commit().await.db()?;
         Ok(user)
     }
@@ -1645,29 +1749,50 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn failed_sign_ins(&self, keys: &[&str], since: Timestamp) -> StoreResult<Vec<u32>> {
-        let mut conn = self.pool.acquire().await.db()?;
-        let mut counts = Vec::with_capacity(keys.len());
-        for key in keys {
+    async fn reserve_sign_in(
+        &self,
+        keys: &[(&str, u32)],
+        since: Timestamp,
+        at: Timestamp,
+    ) -> StoreResult<Option<Vec<i64>>> {
+        // BEGIN IMMEDIATE takes the write lock before counting, so concurrent attempts (from
+        // this server or another on the same file) count and record one at a time: a burst can
+        // never get more attempts judged than the limit.
+        let mut tx = self.begin().await?;
+        for (key, limit) in keys {
             let n: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM sign_in_failures WHERE attempt_key = ?1 AND at >= ?2",
             )
             .bind(*key)
             .bind(millis(since))
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut *tx)
             .await
             .db()?;
-            counts.push(u32::try_from(n).unwrap_or(u32::MAX));
+            if n >= i64::from(*limit) {
+                return Ok(None);
+            }
         }
-        Ok(counts)
+        let mut ids = Vec::with_capacity(keys.len());
+        for (key, _) in keys {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO sign_in_failures (attempt_key, at) VALUES (?1, ?2) RETURNING id",
+            )
+            .bind(*key)
+            .bind(millis(at))
+            .fetch_one(&mut *tx)
+            .await
+            .db()?;
+            ids.push(id);
+        }
+        tx.commit().await.db()?;
+        Ok(Some(ids))
     }
 
-    async fn record_failed_sign_in(&self, keys: &[&str], at: Timestamp) -> StoreResult<()> {
+    async fn release_sign_in(&self, reserved: &[i64]) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        for key in keys {
-            sqlx::query("INSERT INTO sign_in_failures (attempt_key, at) VALUES (?1, ?2)")
-                .bind(*key)
-                .bind(millis(at))
+        for id in reserved {
+            sqlx::query("DELETE FROM sign_in_failures WHERE id = ?1")
+                .bind(*id)
                 .execute(&mut *tx)
                 .await
                 .db()?;

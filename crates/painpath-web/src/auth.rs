@@ -2,8 +2,10 @@
 //!
 //! Sessions live in the database (design.md 7) so several servers can share one and a sign-out
 //! really ends the session. Only the SHA-256 of each token is stored: a copy of the database
-//! cannot be used to sign in. Passwords are hashed with argon2id on a blocking thread, because
-//! hashing is deliberately slow and would otherwise stall every other request on that worker.
+//! cannot be used to sign in. Passwords are hashed with argon2id on the bounded pool of
+//! [`crate::hasher`], because hashing is deliberately slow and memory-hungry: on a request's own
+//! worker it would stall every other request, and without a bound a burst of sign-ins could
+//! exhaust memory.
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -38,37 +40,44 @@ pub const SIGN_IN_WINDOW: SignedDuration = SignedDuration::from_mins(15);
 pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: u32 = 30;
 
-/// Hashing failed (the blocking thread died, or the hasher refused its input).
-#[derive(Debug)]
+/// Hashing could not be done.
+#[derive(Debug, PartialEq, Eq)]
 pub enum AuthError {
+    /// The hasher refused its input.
     Hash,
+    /// Too many passwords are being checked at once: try again in a moment (503).
+    Busy,
 }
 
 impl std::fmt::Display for AuthError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AuthError::Hash => f.write_str("password hashing failed"),
+            AuthError::Busy => f.write_str("too many passwords are being checked at once"),
         }
     }
 }
 
 impl std::error::Error for AuthError {}
 
+/// How long a caller turned away as busy is asked to wait, in seconds (`Retry-After`).
+pub const BUSY_RETRY_AFTER_SECONDS: u32 = 2;
+
 /// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes, as OWASP advises).
 pub async fn hash_password(password: String) -> Result<String, AuthError> {
-    tokio::task::spawn_blocking(move || {
+    crate::hasher::run(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
             .map_err(|_| AuthError::Hash)
     })
     .await
-    .map_err(|_| AuthError::Hash)?
+    .map_err(|_| AuthError::Busy)?
 }
 
-/// Checks a password against a stored hash, on a blocking thread.
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// Checks a password against a stored hash; `Err(Busy)` when the hasher is full.
+pub async fn verify_password(password: String, hash: String) -> Result<bool, AuthError> {
+    crate::hasher::run(move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
                 Argon2::default()
@@ -78,7 +87,53 @@ pub async fn verify_password(password: String, hash: String) -> bool {
             .unwrap_or(false)
     })
     .await
-    .unwrap_or(false)
+    .map_err(|_| AuthError::Busy)
+}
+
+/// A recovery code as shown to its owner: four groups of four characters from Crockford's base32
+/// alphabet (no I, L, O or U, so nothing is misread), 80 random bits in all.
+pub fn new_recovery_code() -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system's random source should work");
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(b & 31)]))
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// How many recovery codes a patient is given at a time.
+pub const RECOVERY_CODES: usize = 8;
+
+/// A typed recovery code, put into the one form it is stored under: upper case, without spaces
+/// or hyphens, with the letters people confuse with digits read as those digits.
+pub fn normalise_recovery_code(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect()
+}
+
+/// What is stored in place of a recovery code.
+pub fn recovery_code_hash(code: &str) -> String {
+    token_hash(&normalise_recovery_code(code))
+}
+
+/// A fresh set of recovery codes and the hashes to store.
+pub fn recovery_codes() -> (Vec<String>, Vec<String>) {
+    let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
+    let hashes = codes.iter().map(|c| recovery_code_hash(c)).collect();
+    (codes, hashes)
 }
 
 /// 32 random bytes, hex-encoded: a session, link or API token.
@@ -256,9 +311,44 @@ mod tests {
     async fn a_password_verifies_against_its_own_hash_only() {
         let hash = hash_password("correct horse battery".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery".into(), hash.clone()).await);
-        assert!(!verify_password("wrong horse battery".into(), hash).await);
-        assert!(!verify_password("x".into(), "not a hash".into()).await);
+        assert_eq!(
+            verify_password("correct horse battery".into(), hash.clone()).await,
+            Ok(true)
+        );
+        assert_eq!(
+            verify_password("wrong horse battery".into(), hash).await,
+            Ok(false)
+        );
+        assert_eq!(
+            verify_password("x".into(), "not a hash".into()).await,
+            Ok(false)
+        );
+    }
+
+    #[test]
+    fn recovery_codes_are_random_readable_and_forgiving_of_how_they_are_typed() {
+        let (codes, hashes) = recovery_codes();
+        assert_eq!(codes.len(), RECOVERY_CODES);
+        for code in &codes {
+            assert_eq!(code.len(), 19, "{code}");
+            assert!(
+                code.chars()
+                    .all(|c| c == '-' || "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(c))
+            );
+        }
+        let mut unique = codes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len());
+        // Typed in lower case, with spaces instead of hyphens, it is the same code.
+        let typed = codes[0].to_lowercase().replace('-', " ");
+        assert_eq!(recovery_code_hash(&typed), hashes[0]);
+        // O for 0 and I or L for 1 are read as the digits.
+        assert_eq!(normalise_recovery_code("o1il-0"), "01110");
+        assert_ne!(
+            recovery_code_hash("AAAA-AAAA-AAAA-AAAB"),
+            recovery_code_hash("AAAA-AAAA-AAAA-AAAA")
+        );
     }
 
     #[test]
@@ -288,6 +378,8 @@ pub struct ClientAddress(pub String);
 pub enum SignInError {
     Wrong,
     TooMany,
+    /// Too many passwords are being checked at once (503, try again shortly); not counted.
+    Busy,
     Store(StoreError),
 }
 
@@ -301,16 +393,10 @@ pub const WRONG_CREDENTIALS: &str =
     "The username or password is not right. Check them and try again.";
 pub const TOO_MANY_ATTEMPTS: &str =
     "Too many attempts to sign in. Wait 15 minutes, or ask your clinic to reset your password.";
+pub const BUSY: &str = "painpath is busy checking passwords just now. Wait a moment and try again; nothing was counted against you.";
 
-/// Checks a username and password, counting failures per account and per address in the
-/// database, and refusing without even checking the password once either limit is reached.
-pub async fn check_credentials(
-    state: &AppState,
-    username: &str,
-    password: &str,
-    address: &str,
-) -> Result<Account, SignInError> {
-    let now = state.clock.now();
+/// The sign-in counters' keys for a username and an address.
+fn attempt_keys(username: &str, address: &str) -> (String, String) {
     // Only printable characters reach the counter's key: it is stored, and a NUL would be
     // refused by one backend and kept by the other.
     let name: String = username
@@ -320,45 +406,91 @@ pub async fn check_credentials(
         .filter(|c| !c.is_control())
         .take(64)
         .collect();
-    let account_key = format!("account:{name}");
-    let address_key = format!("address:{address}");
+    (format!("account:{name}"), format!("address:{address}"))
+}
+
+/// Counts an attempt against the account and the address before anything is checked, so that a
+/// burst of attempts, however concurrent, gets at most the limit judged (the store reserves
+/// atomically). `None`: a limit is reached and nothing was recorded.
+pub async fn reserve_attempt(
+    state: &AppState,
+    username: &str,
+    address: &str,
+) -> Result<Option<Reservation>, StoreError> {
+    let now = state.clock.now();
+    let (account_key, address_key) = attempt_keys(username, address);
     let since = now.saturating_sub(SIGN_IN_WINDOW).unwrap_or(now);
-    let failures = state
+    let reserved = state
         .store
-        .failed_sign_ins(&[&account_key, &address_key], since)
+        .reserve_sign_in(
+            &[
+                (&account_key, MAX_FAILURES_PER_ACCOUNT),
+                (&address_key, MAX_FAILURES_PER_ADDRESS),
+            ],
+            since,
+            now,
+        )
         .await?;
-    if failures.first().copied().unwrap_or(0) >= MAX_FAILURES_PER_ACCOUNT
-        || failures.get(1).copied().unwrap_or(0) >= MAX_FAILURES_PER_ADDRESS
-    {
-        return Err(SignInError::TooMany);
+    Ok(reserved.map(|ids| Reservation { account_key, ids }))
+}
+
+/// An attempt counted before the password was checked.
+#[derive(Debug)]
+pub struct Reservation {
+    account_key: String,
+    /// The rows reserved: the account's, then the address's.
+    ids: Vec<i64>,
+}
+
+impl Reservation {
+    /// The attempt succeeded: the account's failures are forgotten, and the address's attempt
+    /// is taken back (people behind one address who sign in rightly never lock it).
+    pub async fn succeeded(self, state: &AppState) -> Result<(), StoreError> {
+        state.store.clear_failed_sign_ins(&self.account_key).await?;
+        state.store.release_sign_in(&self.ids).await
     }
+
+    /// The attempt was never judged (painpath was busy): it does not count.
+    pub async fn not_judged(self, state: &AppState) -> Result<(), StoreError> {
+        state.store.release_sign_in(&self.ids).await
+    }
+}
+
+/// Checks a username and password, counting the attempt first (per account and per address, in
+/// the database) and refusing without checking the password once either limit is reached.
+pub async fn check_credentials(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> Result<Account, SignInError> {
+    let Some(reservation) = reserve_attempt(state, username, address).await? else {
+        return Err(SignInError::TooMany);
+    };
+    let name = username.trim().to_lowercase();
     let credentials = match painpath_core::person::Username::parse(&name) {
         Ok(u) => state.store.credentials(&u).await?,
         Err(_) => None,
     };
-    let ok = match &credentials {
+    let verdict = match &credentials {
         Some(c) if c.account.active => {
             verify_password(password.to_owned(), c.password_hash.clone()).await
         }
-        _ => {
-            // Hash anyway, so that a missing account takes as long to refuse as a wrong password
-            // and the timing does not tell which usernames exist.
-            let _ = hash_password(password.to_owned()).await;
-            false
-        }
+        // Hash anyway, so that a missing account takes as long to refuse as a wrong password
+        // and the timing does not tell which usernames exist.
+        _ => hash_password(password.to_owned()).await.map(|_| false),
     };
-    match credentials {
-        Some(c) if ok => {
-            state.store.clear_failed_sign_ins(&account_key).await?;
+    match (verdict, credentials) {
+        (Err(_), _) => {
+            reservation.not_judged(state).await?;
+            Err(SignInError::Busy)
+        }
+        (Ok(true), Some(c)) => {
+            reservation.succeeded(state).await?;
             Ok(c.account)
         }
-        _ => {
-            state
-                .store
-                .record_failed_sign_in(&[&account_key, &address_key], now)
-                .await?;
-            Err(SignInError::Wrong)
-        }
+        // A wrong password keeps its reservation: that is the failure, counted.
+        _ => Err(SignInError::Wrong),
     }
 }
 
@@ -389,6 +521,7 @@ pub async fn make_invitation(
             clinician: clinician.user,
         },
         INVITATION_LIFETIME,
+        None,
     )
     .await
 }
@@ -400,12 +533,13 @@ pub async fn make_link(
     by: Option<&Actor>,
     purpose: painpath_store::LinkPurpose,
     lifetime: SignedDuration,
+    reason: Option<&str>,
 ) -> Result<(String, Timestamp), StoreError> {
     let token = new_token();
     let expires = expires_in(state.clock.now(), lifetime);
     state
         .store
-        .create_link(by, &token_hash(&token), purpose, expires)
+        .create_link(by, &token_hash(&token), purpose, expires, reason)
         .await?;
     Ok((
         format!("{}/link/{token}", base_url(state, headers)),

@@ -19,6 +19,8 @@ pub enum ApiError {
     Unauthorised,
     /// 403: the caller's role may never do this.
     Forbidden,
+    /// 403, with why and what to do instead.
+    ForbiddenBecause(String),
     /// 404: nothing there, or nothing the caller may see.
     NotFound,
     /// 409: the change conflicts with what is stored.
@@ -29,6 +31,8 @@ pub enum ApiError {
     Invalid(Problems),
     /// 429: too many sign-in attempts.
     TooMany(String),
+    /// 503 with `Retry-After`: too many passwords are being checked at once.
+    Busy,
     /// 500: logged, never shown.
     Internal(String),
 }
@@ -70,6 +74,7 @@ impl IntoResponse for ApiError {
                 StatusCode::FORBIDDEN,
                 ErrorBody::message("your account may not do this"),
             ),
+            ApiError::ForbiddenBecause(m) => (StatusCode::FORBIDDEN, ErrorBody::message(m)),
             ApiError::NotFound => (StatusCode::NOT_FOUND, ErrorBody::message("not found")),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, ErrorBody::message(m)),
             ApiError::Malformed(p) => (StatusCode::BAD_REQUEST, ErrorBody::from_problems(p)),
@@ -78,6 +83,15 @@ impl IntoResponse for ApiError {
                 ErrorBody::from_problems(p),
             ),
             ApiError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, ErrorBody::message(m)),
+            ApiError::Busy => {
+                return busy(
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        Json(ErrorBody::message(crate::auth::BUSY)),
+                    )
+                        .into_response(),
+                );
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (
@@ -101,7 +115,36 @@ pub enum PageError {
     NotFound,
     /// A plain message for the person, with its status (a used link, a form that expired).
     Message(StatusCode, String),
+    /// 503 with `Retry-After`: too many passwords are being checked at once.
+    Busy,
     Internal(String),
+}
+
+/// Adds `Retry-After` to a "busy" answer, so that browsers and programs know when to try again.
+pub fn busy(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(crate::auth::BUSY_RETRY_AFTER_SECONDS),
+    );
+    response
+}
+
+impl From<crate::auth::AuthError> for PageError {
+    fn from(e: crate::auth::AuthError) -> PageError {
+        match e {
+            crate::auth::AuthError::Busy => PageError::Busy,
+            crate::auth::AuthError::Hash => PageError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(e: crate::auth::AuthError) -> ApiError {
+        match e {
+            crate::auth::AuthError::Busy => ApiError::Busy,
+            crate::auth::AuthError::Hash => ApiError::Internal(e.to_string()),
+        }
+    }
 }
 
 impl From<StoreError> for PageError {
@@ -154,6 +197,11 @@ impl IntoResponse for PageError {
                 "There is nothing here, or nothing you can see. Check the address, or go back to your home page.".to_owned(),
             ),
             PageError::Message(status, m) => (status, "Something needs your attention", m),
+            PageError::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Busy just now",
+                crate::auth::BUSY.to_owned(),
+            ),
             PageError::Internal(detail) => {
                 tracing::error!(error = %detail, "page failed");
                 (
@@ -168,9 +216,14 @@ impl IntoResponse for PageError {
             heading,
             message,
         };
-        match page.render() {
+        let response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, heading).into_response(),
+        };
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            busy(response)
+        } else {
+            response
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod clock;
 mod error;
 pub mod escalation;
 mod forms;
+pub mod hasher;
 pub mod openapi;
 mod pages;
 pub mod questionnaires;

@@ -102,6 +102,14 @@ pub struct DetailsBody {
     pub emergency_contact_phone: Option<String>,
 }
 
+/// A password-reset link to make.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetBody {
+    /// Why: required from a clinician (for a patient), who is shown it; 3 to 200 characters.
+    pub reason: Option<String>,
+}
+
 /// What revoking a care-team link changed.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct RevokedView {

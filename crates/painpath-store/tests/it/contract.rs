@@ -47,12 +47,13 @@ fn nrs(v: i64) -> Option<Nrs> {
 /// A password hash as the web layer would make it; the store never looks inside.
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
 
-fn new_account(username: &str, role: Role) -> NewAccount {
+pub(crate) fn new_account(username: &str, role: Role) -> NewAccount {
     NewAccount {
         username: Username::parse(username).unwrap(),
         display_name: format!("{username} name"),
         role,
         password_hash: HASH.to_owned(),
+        recovery_codes: Vec::new(),
     }
 }
 
@@ -150,7 +151,13 @@ pub(crate) fn actions(entries: &[AuditEntry]) -> Vec<&str> {
     entries.iter().map(|e| e.action.as_str()).collect()
 }
 
-fn session(token_hash: &str, user: UserId, created: i64, expires: i64, idle: i64) -> NewSession {
+pub(crate) fn session(
+    token_hash: &str,
+    user: UserId,
+    created: i64,
+    expires: i64,
+    idle: i64,
+) -> NewSession {
     NewSession {
         token_hash: token_hash.to_owned(),
         user,
@@ -996,7 +1003,7 @@ async fn an_invitation_creates_a_patient_linked_to_the_inviting_clinician() {
         let purpose = LinkPurpose::PatientInvitation {
             clinician: p.clinician.user,
         };
-        s.create_link(Some(&p.clinician), "invite", purpose, at(3_600))
+        s.create_link(Some(&p.clinician), "invite", purpose, at(3_600), None)
             .await
             .unwrap();
         let stored = s.link("invite").await.unwrap().unwrap();
@@ -1051,10 +1058,10 @@ async fn a_used_or_expired_link_is_refused_and_nothing_is_half_created() {
         let purpose = LinkPurpose::PatientInvitation {
             clinician: p.clinician.user,
         };
-        s.create_link(Some(&p.clinician), "once", purpose, at(3_600))
+        s.create_link(Some(&p.clinician), "once", purpose, at(3_600), None)
             .await
             .unwrap();
-        s.create_link(Some(&p.clinician), "short", purpose, at(10))
+        s.create_link(Some(&p.clinician), "short", purpose, at(10), None)
             .await
             .unwrap();
         s.redeem_account_link("once", at(5), &new_account("first", Role::Patient))
@@ -1098,7 +1105,7 @@ async fn a_taken_username_leaves_the_invitation_unused() {
         let purpose = LinkPurpose::PatientInvitation {
             clinician: p.clinician.user,
         };
-        s.create_link(Some(&p.clinician), "invite", purpose, at(3_600))
+        s.create_link(Some(&p.clinician), "invite", purpose, at(3_600), None)
             .await
             .unwrap();
         let taken = s
@@ -1123,10 +1130,10 @@ async fn a_taken_username_leaves_the_invitation_unused() {
 async fn the_first_admin_link_works_once_and_never_after_an_admin_exists() {
     each_backend(|b| async move {
         let s = b.store.as_ref();
-        s.create_link(None, "first", LinkPurpose::FirstAdmin, at(3_600))
+        s.create_link(None, "first", LinkPurpose::FirstAdmin, at(3_600), None)
             .await
             .unwrap();
-        s.create_link(None, "spare", LinkPurpose::FirstAdmin, at(3_600))
+        s.create_link(None, "spare", LinkPurpose::FirstAdmin, at(3_600), None)
             .await
             .unwrap();
         let admin = s
@@ -1146,7 +1153,13 @@ async fn the_first_admin_link_works_once_and_never_after_an_admin_exists() {
 
         // A first-admin link comes only from the command line, never from someone signed in.
         let by_admin = s
-            .create_link(Some(&boss), "more", LinkPurpose::FirstAdmin, at(3_600))
+            .create_link(
+                Some(&boss),
+                "more",
+                LinkPurpose::FirstAdmin,
+                at(3_600),
+                None,
+            )
             .await;
         assert!(
             matches!(by_admin, Err(StoreError::Forbidden)),
@@ -1165,12 +1178,12 @@ async fn the_command_line_makes_links_for_accounts_that_exist() {
         let reset = LinkPurpose::PasswordReset {
             user: p.clinician.user,
         };
-        s.create_link(None, "cli-reset", reset, at(3_600))
+        s.create_link(None, "cli-reset", reset, at(3_600), None)
             .await
             .unwrap();
         assert_eq!(s.link("cli-reset").await.unwrap().unwrap().created_by, None);
         let user = s
-            .redeem_password_reset("cli-reset", at(1), "chosen-hash")
+            .redeem_password_reset(None, "cli-reset", at(1), "chosen-hash")
             .await
             .unwrap();
         assert_eq!(user, p.clinician.user);
@@ -1181,13 +1194,14 @@ async fn the_command_line_makes_links_for_accounts_that_exist() {
             user: UserId(999_999),
         };
         assert!(is_not_found(
-            s.create_link(None, "x1", nobody, at(60)).await
+            s.create_link(None, "x1", nobody, at(60), None).await
         ));
         let not_a_clinician = LinkPurpose::PatientInvitation {
             clinician: p.patient.user,
         };
         assert!(is_not_found(
-            s.create_link(None, "x2", not_a_clinician, at(60)).await
+            s.create_link(None, "x2", not_a_clinician, at(60), None)
+                .await
         ));
         assert_eq!(s.link("x1").await.unwrap(), None);
     })
@@ -1204,16 +1218,18 @@ async fn links_are_made_only_by_the_people_allowed_to_make_them() {
             clinician: p.clinician.user,
         };
         assert!(matches!(
-            s.create_link(Some(&p.patient), "a", invitation, at(60))
+            s.create_link(Some(&p.patient), "a", invitation, at(60), None)
                 .await,
             Err(StoreError::Forbidden)
         ));
         assert!(matches!(
-            s.create_link(Some(&second), "b", invitation, at(60)).await,
+            s.create_link(Some(&second), "b", invitation, at(60), None)
+                .await,
             Err(StoreError::Forbidden)
         ));
         assert!(matches!(
-            s.create_link(Some(&p.admin), "c", invitation, at(60)).await,
+            s.create_link(Some(&p.admin), "c", invitation, at(60), None)
+                .await,
             Err(StoreError::Forbidden)
         ));
 
@@ -1221,37 +1237,59 @@ async fn links_are_made_only_by_the_people_allowed_to_make_them() {
             user: p.patient.user,
         };
         assert!(is_not_found(
-            s.create_link(Some(&p.clinician), "d", reset, at(60)).await
+            s.create_link(Some(&p.clinician), "d", reset, at(60), None)
+                .await
         ));
         assert!(matches!(
-            s.create_link(Some(&p.other), "e", reset, at(60)).await,
+            s.create_link(Some(&p.other), "e", reset, at(60), None)
+                .await,
             Err(StoreError::Forbidden)
         ));
         link(s, &p).await;
-        s.create_link(Some(&p.clinician), "f", reset, at(60))
-            .await
-            .unwrap();
-        s.create_link(Some(&p.admin), "g", reset, at(60))
-            .await
-            .unwrap();
+        // A clinician's reset of their patient needs a reason, which the patient is shown.
+        assert!(matches!(
+            s.create_link(Some(&p.clinician), "f0", reset, at(60), None)
+                .await,
+            Err(StoreError::Forbidden)
+        ));
+        s.create_link(
+            Some(&p.clinician),
+            "f",
+            reset,
+            at(60),
+            Some("rang, locked out"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            s.link("f").await.unwrap().unwrap().reason.as_deref(),
+            Some("rang, locked out")
+        );
+        // An admin never resets a patient's password, even with a reason (issue 6).
+        assert!(matches!(
+            s.create_link(Some(&p.admin), "g", reset, at(60), Some("asked to"))
+                .await,
+            Err(StoreError::Forbidden)
+        ));
         let clinician_reset = LinkPurpose::PasswordReset { user: second.user };
-        s.create_link(Some(&p.admin), "h", clinician_reset, at(60))
+        s.create_link(Some(&p.admin), "h", clinician_reset, at(60), None)
             .await
             .unwrap();
         let twice = s
-            .create_link(Some(&p.admin), "h", clinician_reset, at(60))
+            .create_link(Some(&p.admin), "h", clinician_reset, at(60), None)
             .await;
         assert!(
             matches!(twice, Err(StoreError::Conflict("token"))),
             "{twice:?}"
         );
 
-        for token in ["a", "b", "c", "d", "e"] {
+        for token in ["a", "b", "c", "d", "e", "f0", "g"] {
             assert_eq!(s.link(token).await.unwrap(), None);
         }
         let entries = audit_of(s, &p.patient).await;
-        assert_eq!(actions(&entries[..2]), ["link.create", "link.create"]);
+        assert_eq!(actions(&entries[..2]), ["link.create", "care_link.create"]);
         assert_eq!(entries[0].subject, Some(p.patient.user));
+        assert_eq!(entries[0].actor, p.clinician.user);
     })
     .await;
 }
@@ -1270,9 +1308,16 @@ async fn a_password_reset_sets_the_password_and_ends_every_session() {
         let reset = LinkPurpose::PasswordReset {
             user: p.patient.user,
         };
-        s.create_link(Some(&p.admin), "reset", reset, at(3_600))
-            .await
-            .unwrap();
+        link(s, &p).await;
+        s.create_link(
+            Some(&p.clinician),
+            "reset",
+            reset,
+            at(3_600),
+            Some("locked out"),
+        )
+        .await
+        .unwrap();
 
         // A reset link cannot make an account, nor an invitation reset a password.
         assert!(is_not_found(
@@ -1282,15 +1327,15 @@ async fn a_password_reset_sets_the_password_and_ends_every_session() {
         let invitation = LinkPurpose::PatientInvitation {
             clinician: p.clinician.user,
         };
-        s.create_link(Some(&p.clinician), "invite", invitation, at(3_600))
+        s.create_link(Some(&p.clinician), "invite", invitation, at(3_600), None)
             .await
             .unwrap();
         assert!(is_not_found(
-            s.redeem_password_reset("invite", at(5), "hash").await
+            s.redeem_password_reset(None, "invite", at(5), "hash").await
         ));
 
         let user = s
-            .redeem_password_reset("reset", at(10), "reset-hash")
+            .redeem_password_reset(None, "reset", at(10), "reset-hash")
             .await
             .unwrap();
         assert_eq!(user, p.patient.user);
@@ -1307,7 +1352,9 @@ async fn a_password_reset_sets_the_password_and_ends_every_session() {
             Some(at(10))
         );
 
-        let again = s.redeem_password_reset("reset", at(12), "other-hash").await;
+        let again = s
+            .redeem_password_reset(None, "reset", at(12), "other-hash")
+            .await;
         assert!(matches!(again, Err(StoreError::LinkUsed)), "{again:?}");
         let creds = s
             .credentials(&Username::parse("patient").unwrap())
@@ -1316,10 +1363,18 @@ async fn a_password_reset_sets_the_password_and_ends_every_session() {
             .unwrap();
         assert_eq!(creds.password_hash, "reset-hash");
 
-        s.create_link(Some(&p.admin), "stale", reset, at(20))
-            .await
-            .unwrap();
-        let stale = s.redeem_password_reset("stale", at(21), "stale-hash").await;
+        s.create_link(
+            Some(&p.clinician),
+            "stale",
+            reset,
+            at(20),
+            Some("locked out"),
+        )
+        .await
+        .unwrap();
+        let stale = s
+            .redeem_password_reset(None, "stale", at(21), "stale-hash")
+            .await;
         assert!(matches!(stale, Err(StoreError::LinkUsed)), "{stale:?}");
     })
     .await;
@@ -1428,20 +1483,94 @@ async fn failed_sign_ins_are_counted_per_key_since_a_time_and_cleared() {
     each_backend(|b| async move {
         let s = b.store.as_ref();
         let (account, address) = ("account:alex", "address:192.0.2.1");
-        s.record_failed_sign_in(&[account, address], at(0))
-            .await
-            .unwrap();
-        s.record_failed_sign_in(&[account, address], at(10))
-            .await
-            .unwrap();
-        s.record_failed_sign_in(&[address], at(20)).await.unwrap();
-        let keys = [account, address, "account:nobody"];
-        assert_eq!(s.failed_sign_ins(&keys, at(5)).await.unwrap(), [1, 2, 0]);
-        assert_eq!(s.failed_sign_ins(&keys, at(0)).await.unwrap(), [2, 3, 0]);
-        assert_eq!(s.failed_sign_ins(&keys, at(21)).await.unwrap(), [0, 0, 0]);
+        let both = [(account, 3), (address, 4)];
+        // Each reservation records one attempt against each key, until a key reaches its limit.
+        let first = s.reserve_sign_in(&both, at(0), at(0)).await.unwrap();
+        assert_eq!(first.as_ref().map(Vec::len), Some(2), "{}", b.name);
+        assert!(
+            s.reserve_sign_in(&both, at(0), at(10))
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            s.reserve_sign_in(&[(address, 4)], at(0), at(20))
+                .await
+                .unwrap()
+                .is_some()
+        );
+        // The account has had 2, the address 3: one more for both, then the account is full.
+        assert!(
+            s.reserve_sign_in(&both, at(0), at(25))
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(s.reserve_sign_in(&both, at(0), at(26)).await.unwrap(), None);
+        // A refusal records nothing: the address alone still has room for one.
+        assert!(
+            s.reserve_sign_in(&[(address, 5)], at(0), at(27))
+                .await
+                .unwrap()
+                .is_some()
+        );
+        // Only attempts since the window's start count.
+        assert!(
+            s.reserve_sign_in(&both, at(26), at(28))
+                .await
+                .unwrap()
+                .is_some()
+        );
+        // Releasing takes back exactly the reserved rows; clearing forgets a key's attempts.
+        s.release_sign_in(&first.unwrap()).await.unwrap();
         s.clear_failed_sign_ins(account).await.unwrap();
-        assert_eq!(s.failed_sign_ins(&keys, at(0)).await.unwrap(), [0, 3, 0]);
-        assert!(s.failed_sign_ins(&[], at(0)).await.unwrap().is_empty());
+        assert!(
+            s.reserve_sign_in(&[(account, 1)], at(0), at(30))
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            s.reserve_sign_in(&[(account, 1)], at(0), at(31))
+                .await
+                .unwrap(),
+            None
+        );
+        s.release_sign_in(&[]).await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_sign_in_attempts_through_two_servers_reserves_no_more_than_the_limit() {
+    each_backend(|b| async move {
+        // 24 attempts at once, twelve through each of two servers on one database: exactly five
+        // reservations are granted, whatever the interleaving.
+        let servers: [Arc<dyn Store>; 2] =
+            [Arc::from(b.reopen().await), Arc::from(b.reopen().await)];
+        let barrier = Arc::new(tokio::sync::Barrier::new(24));
+        let mut tasks = Vec::new();
+        for n in 0..24 {
+            let server = Arc::clone(&servers[n % 2]);
+            let barrier = Arc::clone(&barrier);
+            tasks.push(tokio::spawn(async move {
+                barrier.wait().await;
+                server
+                    .reserve_sign_in(
+                        &[("account:alex", 5), ("address:198.51.100.7", 30)],
+                        at(0),
+                        at(1),
+                    )
+                    .await
+            }));
+        }
+        let mut granted = 0;
+        for t in tasks {
+            if t.await.unwrap().unwrap().is_some() {
+                granted += 1;
+            }
+        }
+        assert_eq!(granted, 5, "{}", b.name);
     })
     .await;
 }
@@ -2011,7 +2140,7 @@ async fn a_link_redeemed_twice_at_once_makes_exactly_one_account() {
             clinician: p.clinician.user,
         };
         b.store
-            .create_link(Some(&p.clinician), "invite", purpose, at(3_600))
+            .create_link(Some(&p.clinician), "invite", purpose, at(3_600), None)
             .await
             .unwrap();
         let results = race(&b, |server, n| async move {
@@ -2043,7 +2172,7 @@ async fn two_first_admin_links_redeemed_at_once_make_one_admin() {
     each_backend(|b| async move {
         for token in ["first0", "first1"] {
             b.store
-                .create_link(None, token, LinkPurpose::FirstAdmin, at(3_600))
+                .create_link(None, token, LinkPurpose::FirstAdmin, at(3_600), None)
                 .await
                 .unwrap();
         }
@@ -2119,10 +2248,17 @@ async fn a_password_reset_revokes_the_accounts_api_tokens() {
         let reset = LinkPurpose::PasswordReset {
             user: p.patient.user,
         };
-        s.create_link(Some(&p.admin), "reset-2", reset, at(3_600))
-            .await
-            .unwrap();
-        s.redeem_password_reset("reset-2", at(10), "new-hash")
+        link(s, &p).await;
+        s.create_link(
+            Some(&p.clinician),
+            "reset-2",
+            reset,
+            at(3_600),
+            Some("locked out"),
+        )
+        .await
+        .unwrap();
+        s.redeem_password_reset(None, "reset-2", at(10), "new-hash")
             .await
             .unwrap();
         assert!(

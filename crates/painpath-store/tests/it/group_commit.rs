@@ -62,6 +62,7 @@ async fn patient(store: &dyn Store, username: &str) -> Actor {
         display_name: format!("{username} name"),
         role: Role::Patient,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_owned(),
+        recovery_codes: Vec::new(),
     };
     let user = store.create_account(None, &new).await.unwrap();
     Actor {

@@ -1,6 +1,6 @@
 //! painpath-store's one integration-test binary (one binary links once, which matters on two
 //! cores). `contract` is the storage contract every backend must pass, `questionnaires` its part
-//! about questionnaires, drafts and alerts, `duty` the clinic's duty list, and `group_commit`
+//! about questionnaires, drafts and alerts, `duty` the clinic's duty list, `recovery` getting an account back, and `group_commit`
 //! the part about calls made at the same moment; `backends` gives each test its own fresh SQLite file, and its own PostgreSQL
 //! database when `PAINPATH_TEST_POSTGRES_URL` is set.
 
@@ -13,3 +13,4 @@ mod contract;
 mod duty;
 mod group_commit;
 mod questionnaires;
+mod recovery;

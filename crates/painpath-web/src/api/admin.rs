@@ -4,11 +4,11 @@
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::{Extension, Json, extract::State};
-use painpath_core::person::{DisplayName, Role, UserId, Username};
+use painpath_core::person::{DisplayName, Role, UserId, Username, check_reset_reason};
 use painpath_core::problems::Problems;
 use painpath_store::{LinkPurpose, NewAccount};
 use painpath_wire::account::{
-    AccountView, AuditView, CareLinkBody, LinkView, NewStaffBody, NewStaffView,
+    AccountView, AuditView, CareLinkBody, LinkView, NewStaffBody, NewStaffView, ResetBody,
 };
 
 use super::{JsonBody, RawPath, account_view, id_param, path_params};
@@ -86,9 +86,7 @@ pub async fn create_staff_account(
     display_name: DisplayName,
     role: Role,
 ) -> Result<(painpath_store::Account, String, jiff::Timestamp), ApiError> {
-    let unusable = auth::hash_password(auth::new_token())
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let unusable = auth::hash_password(auth::new_token()).await?;
     let actor = caller.actor();
     let id = state
         .store
@@ -99,6 +97,7 @@ pub async fn create_staff_account(
                 display_name: display_name.as_str().to_owned(),
                 role,
                 password_hash: unusable,
+                recovery_codes: Vec::new(),
             },
         )
         .await?;
@@ -108,16 +107,20 @@ pub async fn create_staff_account(
         Some(&actor),
         LinkPurpose::PasswordReset { user: id },
         auth::INVITATION_LIFETIME,
+        None,
     )
     .await?;
     let account = state.store.account(&actor, id).await?;
     Ok((account, url, expires))
 }
 
-/// Issues a one-time password-reset link (admins for anyone; clinicians for their patients).
+/// Issues a one-time password-reset link: an admin for a staff account; a clinician for a
+/// patient on their care team, with a reason the patient is shown. An admin never resets a
+/// patient's password (403): the patient uses a recovery code, or asks their clinician.
 #[utoipa::path(post, path = "/api/admin/accounts/{account}/password-reset", tag = "admin",
-    params(("account" = i64, Path, description = "The account's id")),
-    responses((status = 201, body = LinkView), (status = 401, body = painpath_wire::ErrorBody),
+    params(("account" = i64, Path, description = "The account's id")), request_body = ResetBody,
+    responses((status = 201, body = LinkView), (status = 400, body = painpath_wire::ErrorBody),
+              (status = 401, body = painpath_wire::ErrorBody),
               (status = 403, body = painpath_wire::ErrorBody), (status = 404, body = painpath_wire::ErrorBody),
               (status = 422, body = painpath_wire::ErrorBody)))]
 pub async fn password_reset(
@@ -125,22 +128,46 @@ pub async fn password_reset(
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     raw_path: RawPath,
+    JsonBody(body): JsonBody<ResetBody>,
 ) -> Result<Response, ApiError> {
     let user = UserId(id_param(&path_params(raw_path)?, "account")?);
     let actor = caller.actor();
-    let (url, expires) = auth::make_link(
+    // A clinician's reset is always of a patient, and always needs a reason.
+    let reason = match (&body.reason, actor.role) {
+        (Some(r), _) => Some(
+            check_reset_reason(r).map_err(|m| ApiError::Invalid(Problems::single("reason", m)))?,
+        ),
+        (None, Role::Clinician) => {
+            return Err(ApiError::Invalid(Problems::single(
+                "reason",
+                "say briefly why; the patient will see it",
+            )));
+        }
+        (None, _) => None,
+    };
+    let made = auth::make_link(
         &state,
         &headers,
         Some(&actor),
         LinkPurpose::PasswordReset { user },
         auth::RESET_LIFETIME,
+        reason.as_deref(),
     )
-    .await?;
+    .await;
+    let (url, expires) = match made {
+        Err(painpath_store::StoreError::Forbidden) if actor.role == Role::Admin => {
+            return Err(ApiError::ForbiddenBecause(ADMIN_PATIENT_RESET.into()));
+        }
+        other => other?,
+    };
     Ok(super::created(LinkView {
         url,
         expires_at: expires.to_string(),
     }))
 }
+
+/// Why an admin cannot reset a patient's password, and what the patient can do instead.
+pub const ADMIN_PATIENT_RESET: &str = "An administrator cannot reset a patient's password: otherwise staff could sign in as the patient. The patient can use one of their recovery codes (\"Forgotten your password?\" on the sign-in page), or their clinician can make a reset link.";
 
 /// Links a patient to a clinician's care team.
 #[utoipa::path(post, path = "/api/admin/care-links", tag = "admin", request_body = CareLinkBody,

@@ -16,7 +16,7 @@ use crate::error::ApiError;
 #[utoipa::path(post, path = "/api/tokens", tag = "accounts", request_body = TokenRequest,
     responses((status = 201, body = NewTokenView), (status = 400, body = painpath_wire::ErrorBody),
               (status = 401, body = painpath_wire::ErrorBody), (status = 422, body = painpath_wire::ErrorBody),
-              (status = 429, body = painpath_wire::ErrorBody)))]
+              (status = 429, body = painpath_wire::ErrorBody), (status = 503, body = painpath_wire::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(address): Extension<ClientAddress>,
@@ -38,6 +38,7 @@ pub async fn create(
         Ok(a) => a,
         Err(SignInError::Wrong) => return Err(ApiError::Unauthorised),
         Err(SignInError::TooMany) => return Err(ApiError::TooMany(auth::TOO_MANY_ATTEMPTS.into())),
+        Err(SignInError::Busy) => return Err(ApiError::Busy),
         Err(SignInError::Store(e)) => return Err(e.into()),
     };
     let actor = painpath_core::access::Actor {

@@ -192,12 +192,19 @@ pub async fn password_reset(
 ) -> Result<Response, PageError> {
     let actor = caller.actor();
     let target = state.store.account(&actor, UserId(account)).await?;
+    if target.role == Role::Patient {
+        return Err(PageError::Message(
+            StatusCode::FORBIDDEN,
+            crate::api::admin::ADMIN_PATIENT_RESET.into(),
+        ));
+    }
     let (url, _) = auth::make_link(
         &state,
         &headers,
         Some(&actor),
         LinkPurpose::PasswordReset { user: target.id },
         auth::RESET_LIFETIME,
+        None,
     )
     .await?;
     render(

@@ -11,7 +11,7 @@ use painpath_core::person::Role;
 use super::{Layout, render};
 use crate::AppState;
 use crate::access::MaybeCaller;
-use crate::clock::{uk_date, weekday};
+use crate::clock::{uk_date, uk_instant, weekday};
 use crate::error::PageError;
 
 /// One row of the last-seven-days table.
@@ -38,7 +38,14 @@ struct HomePage {
     /// A clinician's open alerts of their own patients, and the duty list's count.
     my_alerts: usize,
     duty_count: u32,
+    /// Password resets someone at the clinic made for this account, in the last 30 days.
+    staff_resets: Vec<String>,
 }
+
+/// How long the home page says that someone at the clinic reset the password. It is not
+/// dismissable: whoever used the reset could otherwise hide it from the patient, who will see it
+/// when they next sign in (with a recovery code if the password no longer works).
+pub const STAFF_RESET_NOTICE_DAYS: i64 = 30;
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
@@ -79,6 +86,28 @@ pub async fn show(
         my_alerts = state.store.open_alerts(&c.actor()).await?.len();
         duty_count = c.duty_count.unwrap_or(0);
     }
+    let mut staff_resets = Vec::new();
+    if let Some(c) = caller.as_ref() {
+        let now = state.clock.now();
+        let since = now
+            .saturating_sub(jiff::SignedDuration::from_hours(
+                24 * STAFF_RESET_NOTICE_DAYS,
+            ))
+            .unwrap_or(now);
+        for r in state.store.staff_resets(&c.actor(), since).await? {
+            let why = r
+                .reason
+                .map(|w| format!(" The reason given: \u{201c}{w}\u{201d}."))
+                .unwrap_or_default();
+            staff_resets.push(format!(
+                "Your password was reset on {} with a link that {} ({}) made on {}.{why} If this was not you, tell the clinic.",
+                uk_instant(r.used_at),
+                r.issued_by_name,
+                r.issued_by_role.label().to_lowercase(),
+                uk_instant(r.issued_at),
+            ));
+        }
+    }
     let set_up = caller.is_some() || state.store.count_accounts().await? > 0;
     let page = HomePage {
         layout: Layout::new(&state, caller.as_ref(), "Home", "/"),
@@ -89,6 +118,7 @@ pub async fn show(
         set_up,
         my_alerts,
         duty_count,
+        staff_resets,
         saved: q
             .saved
             .parse::<Date>()

@@ -1,6 +1,11 @@
 //! `/link/{token}`: one-time links: the first admin, a patient's invitation, a password reset.
+//!
+//! A new patient's account comes with recovery codes, shown once, so that a forgotten password
+//! rarely needs the clinic; and nobody signed in as staff may open a patient's reset link, so that
+//! staff cannot set a patient's password and sign in as them (issue 6).
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
@@ -11,9 +16,22 @@ use painpath_store::{LinkPurpose, NewAccount, OneTimeLink, StoreError};
 
 use super::{Layout, problem_for, render, render_status, see_other};
 use crate::AppState;
+use crate::access::MaybeCaller;
 use crate::auth::{self, token_hash};
 use crate::error::PageError;
 use crate::forms::{Fields, PublicForm};
+
+/// A patient's recovery codes, shown once: when the account is made, and when they make new ones.
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+pub struct CodesPage {
+    pub layout: Layout,
+    pub codes: Vec<String>,
+    /// Where "I have kept them" goes.
+    pub next: &'static str,
+    /// A new account (rather than codes made again in settings).
+    pub fresh: bool,
+}
 
 #[derive(Template)]
 #[template(path = "link.html")]
@@ -80,11 +98,31 @@ fn page(
     }
 }
 
+/// Why a member of staff may not open a patient's reset link.
+const STAFF_ON_PATIENT_RESET: &str = "This is a patient's password-reset link, and you are signed in as staff. Only the patient may use it, on their own device: give it to them, and do not open it yourself. Nothing was changed.";
+
+/// Refuses a patient's reset link to anyone signed in as staff (the store refuses it too).
+fn refuse_staff(link: &OneTimeLink, caller: Option<&crate::auth::Caller>) -> Result<(), PageError> {
+    let staff = caller.is_some_and(|c| c.account.role.is_staff());
+    if staff
+        && matches!(link.purpose, LinkPurpose::PasswordReset { .. })
+        && link.subject_role == Some(Role::Patient)
+    {
+        return Err(PageError::Message(
+            StatusCode::FORBIDDEN,
+            STAFF_ON_PATIENT_RESET.into(),
+        ));
+    }
+    Ok(())
+}
+
 pub async fn form(
     State(state): State<AppState>,
+    Extension(MaybeCaller(caller)): Extension<MaybeCaller>,
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
     let link = live_link(&state, &token).await?;
+    refuse_staff(&link, caller.as_ref())?;
     render(&page(
         &state,
         token,
@@ -96,10 +134,12 @@ pub async fn form(
 
 pub async fn submit(
     State(state): State<AppState>,
+    Extension(MaybeCaller(caller)): Extension<MaybeCaller>,
     Path(token): Path<String>,
     PublicForm(f): PublicForm,
 ) -> Result<Response, PageError> {
     let link = live_link(&state, &token).await?;
+    refuse_staff(&link, caller.as_ref())?;
     let mut problems = Problems::new();
     let password = f.get("password").to_owned();
     if let Err(m) = check_new_password(&password) {
@@ -116,12 +156,11 @@ pub async fn submit(
                     &page(&state, token, link.purpose, f, problems),
                 );
             }
-            let hash = auth::hash_password(password)
-                .await
-                .map_err(|e| PageError::Internal(e.to_string()))?;
+            let hash = auth::hash_password(password).await?;
+            let by = caller.as_ref().map(crate::auth::Caller::actor);
             state
                 .store
-                .redeem_password_reset(&token_hash(&token), now, &hash)
+                .redeem_password_reset(by.as_ref(), &token_hash(&token), now, &hash)
                 .await?;
             Ok(see_other("/sign-in?next=/"))
         }
@@ -144,14 +183,20 @@ pub async fn submit(
                 LinkPurpose::FirstAdmin => Role::Admin,
                 _ => Role::Patient,
             };
-            let hash = auth::hash_password(password)
-                .await
-                .map_err(|e| PageError::Internal(e.to_string()))?;
+            let hash = auth::hash_password(password).await?;
+            // A patient's recovery codes are made with the account, in the same transaction,
+            // and shown once below; only their hashes are kept.
+            let (codes, code_hashes) = if role == Role::Patient {
+                auth::recovery_codes()
+            } else {
+                (Vec::new(), Vec::new())
+            };
             let new = NewAccount {
                 username: username.clone(),
                 display_name: name.as_str().to_owned(),
                 role,
                 password_hash: hash,
+                recovery_codes: code_hashes,
             };
             match state
                 .store
@@ -176,12 +221,16 @@ pub async fn submit(
                 .ok_or(PageError::NotFound)?
                 .account;
             let cookie = auth::start_session(&state, &account, false).await?;
-            let to = if role == Role::Patient {
-                "/details?welcome=1"
+            let mut response = if role == Role::Patient {
+                render(&CodesPage {
+                    layout: Layout::new(&state, None, "Your recovery codes", ""),
+                    codes,
+                    next: "/details?welcome=1",
+                    fresh: true,
+                })?
             } else {
-                "/"
+                see_other("/")
             };
-            let mut response = see_other(to);
             response.headers_mut().insert(
                 SET_COOKIE,
                 HeaderValue::from_str(&cookie).map_err(|e| PageError::Internal(e.to_string()))?,

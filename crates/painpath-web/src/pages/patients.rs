@@ -3,15 +3,15 @@
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use jiff::ToSpan;
-use painpath_core::person::{Nation, UserId};
+use painpath_core::person::{Nation, UserId, check_reset_reason};
 use painpath_core::treatment::PeriodOutcome;
 use painpath_store::LinkPurpose;
 
 use super::home::DayRow;
-use super::{Layout, render};
+use super::{Layout, render, render_status};
 use crate::AppState;
 use crate::auth::{self, Caller};
 use crate::clock::{uk_date, uk_instant};
@@ -108,6 +108,9 @@ struct PatientPage {
     rows: Vec<DayRow>,
     periods: Vec<PeriodLine>,
     reset_link: String,
+    /// A problem with the reason given for a reset, and the reason as typed.
+    reset_problem: String,
+    reset_reason: String,
     health_label: &'static str,
     phone: String,
     emergency: String,
@@ -123,7 +126,7 @@ async fn patient_page(
     caller: &Caller,
     patient: UserId,
     reset_link: String,
-) -> Result<Response, PageError> {
+) -> Result<PatientPage, PageError> {
     let actor = caller.actor();
     // Each of these reads is checked against the care-team link and audited by the store.
     let account = state.store.account(&actor, patient).await?;
@@ -176,13 +179,15 @@ async fn patient_page(
             Some((i.code(), title, latest))
         })
         .collect();
-    render(&PatientPage {
+    Ok(PatientPage {
         layout: Layout::new(
             state,
             Some(caller),
             account.display_name.clone(),
             "/patients",
         ),
+        reset_problem: String::new(),
+        reset_reason: String::new(),
         name: account.display_name,
         id: patient.0,
         born: details
@@ -237,17 +242,29 @@ pub async fn show(
     Extension(caller): Extension<Caller>,
     Path(patient): Path<i64>,
 ) -> Result<Response, PageError> {
-    patient_page(&state, &caller, UserId(patient), String::new()).await
+    render(&patient_page(&state, &caller, UserId(patient), String::new()).await?)
 }
 
+/// A password-reset link for a patient on the clinician's care team. The reason is required and
+/// the patient is shown it at their next sign-in, with the clinician's name (issue 6): staff
+/// resets are meant to be rare, because patients have their own recovery codes.
 pub async fn password_reset(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     Path(patient): Path<i64>,
-    _form: SignedForm,
+    SignedForm(f): SignedForm,
 ) -> Result<Response, PageError> {
     let actor = caller.actor();
+    let reason = match check_reset_reason(f.get("reason")) {
+        Ok(r) => r,
+        Err(m) => {
+            let mut page = patient_page(&state, &caller, UserId(patient), String::new()).await?;
+            page.reset_problem = m.to_owned();
+            page.reset_reason = f.get("reason").to_owned();
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
     let (url, _) = auth::make_link(
         &state,
         &headers,
@@ -256,7 +273,8 @@ pub async fn password_reset(
             user: UserId(patient),
         },
         auth::RESET_LIFETIME,
+        Some(&reason),
     )
     .await?;
-    patient_page(&state, &caller, UserId(patient), url).await
+    render(&patient_page(&state, &caller, UserId(patient), url).await?)
 }

@@ -11,7 +11,7 @@ use painpath_store::{CareLink, Preferences};
 
 use super::{Layout, problem_for, render, render_status, see_other};
 use crate::AppState;
-use crate::auth::{self, Caller, Via};
+use crate::auth::{self, Caller, ClientAddress, Via};
 use crate::clock::uk_instant;
 use crate::error::PageError;
 use crate::forms::SignedForm;
@@ -45,6 +45,8 @@ struct SettingsPage {
     problems: Problems,
     /// The patient has an alert no clinician has acknowledged yet.
     open_alert: bool,
+    /// A patient's unused recovery codes.
+    codes_left: u32,
 }
 
 impl SettingsPage {
@@ -87,6 +89,11 @@ async fn page(
     } else {
         Vec::new()
     };
+    let codes_left = if caller.account.role == Role::Patient {
+        state.store.recovery_codes_left(&actor).await?
+    } else {
+        0
+    };
     let open_alert = caller.account.role == Role::Patient
         && state
             .store
@@ -122,6 +129,7 @@ async fn page(
         message,
         problems,
         open_alert,
+        codes_left,
     })
 }
 
@@ -132,7 +140,9 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let message = match q.done.as_str() {
         "display" => "Display settings saved.",
-        "password" => "Your password is changed. Other devices have been signed out.",
+        "password" => {
+            "Your password is changed. Other devices have been signed out and your API tokens ended."
+        }
         "revoked" => "Done. That clinician can no longer see your record.",
         "revoked-duty" => {
             "Done. That clinician can no longer see your record. You have no active clinician linked now, so your open alert has gone to the clinic's duty list, which the clinic's other clinicians can see (not the one you removed)."
@@ -165,17 +175,47 @@ pub async fn display(
     Ok(see_other("/settings?done=display"))
 }
 
+/// Checks the signed-in person's current password, counted against the same sign-in limits as
+/// the sign-in form, so that a session left open cannot be used to guess it. `Ok(false)`: wrong
+/// (the attempt stays counted).
+async fn current_password_ok(
+    state: &AppState,
+    caller: &Caller,
+    address: &ClientAddress,
+    typed: &str,
+) -> Result<bool, PageError> {
+    let username = caller.account.username.as_str();
+    let Some(reservation) = auth::reserve_attempt(state, username, &address.0).await? else {
+        return Err(PageError::Message(
+            StatusCode::TOO_MANY_REQUESTS,
+            auth::TOO_MANY_ATTEMPTS.into(),
+        ));
+    };
+    let hash = match state.store.credentials(&caller.account.username).await? {
+        Some(c) => c.password_hash,
+        None => return Ok(false),
+    };
+    match auth::verify_password(typed.to_owned(), hash).await {
+        Ok(true) => {
+            reservation.succeeded(state).await?;
+            Ok(true)
+        }
+        Ok(false) => Ok(false),
+        Err(e) => {
+            reservation.not_judged(state).await?;
+            Err(e.into())
+        }
+    }
+}
+
 pub async fn password(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(address): Extension<ClientAddress>,
     SignedForm(f): SignedForm,
 ) -> Result<Response, PageError> {
     let mut problems = Problems::new();
-    let current_ok = match state.store.credentials(&caller.account.username).await? {
-        Some(c) => auth::verify_password(f.get("current").to_owned(), c.password_hash).await,
-        None => false,
-    };
-    if !current_ok {
+    if !current_password_ok(&state, &caller, &address, f.get("current")).await? {
         problems.add("current", "your current password is not right");
     }
     let new = f.get("new_password").to_owned();
@@ -188,9 +228,7 @@ pub async fn password(
         let p = page(&state, &caller, String::new(), String::new(), problems).await?;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
-    let hash = auth::hash_password(new)
-        .await
-        .map_err(|e| PageError::Internal(e.to_string()))?;
+    let hash = auth::hash_password(new).await?;
     let keep = match &caller.via {
         Via::Session { token_hash, .. } => Some(token_hash.as_str()),
         Via::ApiToken => None,
@@ -200,6 +238,38 @@ pub async fn password(
         .change_own_password(&caller.actor(), &hash, keep)
         .await?;
     Ok(see_other("/settings?done=password"))
+}
+
+/// New recovery codes for a patient, after their password: replaces the unused ones, and shows
+/// the new ones once.
+pub async fn recovery_codes(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(address): Extension<ClientAddress>,
+    SignedForm(f): SignedForm,
+) -> Result<Response, PageError> {
+    if !current_password_ok(&state, &caller, &address, f.get("codes_password")).await? {
+        let p = page(
+            &state,
+            &caller,
+            String::new(),
+            String::new(),
+            Problems::single("codes_password", "your password is not right"),
+        )
+        .await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    }
+    let (codes, hashes) = auth::recovery_codes();
+    state
+        .store
+        .replace_recovery_codes(&caller.actor(), &hashes)
+        .await?;
+    render(&super::links::CodesPage {
+        layout: Layout::new(&state, Some(&caller), "Your recovery codes", "/settings"),
+        codes,
+        next: "/settings",
+        fresh: false,
+    })
 }
 
 pub async fn revoke_link(

@@ -22,12 +22,15 @@ struct SignInPage {
     username: String,
     error: String,
     keep: bool,
+    /// Just set a new password with a recovery code.
+    recovered: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct NextQuery {
     next: String,
+    recovered: String,
 }
 
 /// Only a path on this site may follow sign-in, never another site (an open redirect).
@@ -56,6 +59,7 @@ pub async fn form(
         username: String::new(),
         error: String::new(),
         keep: false,
+        recovered: !q.recovered.is_empty(),
     })
 }
 
@@ -75,6 +79,7 @@ pub async fn submit(
                 username: f.get("username").to_owned(),
                 error: error.to_owned(),
                 keep,
+                recovered: false,
             },
         )
     };
@@ -88,6 +93,9 @@ pub async fn submit(
             }
             Err(SignInError::TooMany) => {
                 return again(auth::TOO_MANY_ATTEMPTS, StatusCode::TOO_MANY_REQUESTS);
+            }
+            Err(SignInError::Busy) => {
+                return again(auth::BUSY, StatusCode::SERVICE_UNAVAILABLE).map(crate::error::busy);
             }
             Err(SignInError::Store(e)) => return Err(e.into()),
         };

@@ -391,18 +391,87 @@ async fn an_admin_creates_staff_with_a_one_time_password_link() {
 async fn a_clinician_issues_password_resets_only_for_their_own_patients() {
     let k = clinic().await;
     let reset = |id: i64| format!("/api/admin/accounts/{id}/password-reset");
-    let r = k.app.post(&reset(k.patient.id)).cred(&k.c).send().await;
+    let why = json!({"reason": "Phoned the clinic: lost their recovery codes"});
+    // A clinician's reset needs a reason the patient will see.
+    for (body, what) in [
+        (json!({}), "no reason"),
+        (json!({"reason": " "}), "a blank reason"),
+    ] {
+        let r = k
+            .app
+            .post(&reset(k.patient.id))
+            .cred(&k.c)
+            .json(&body)
+            .send()
+            .await;
+        assert_problem(&r, 422, "reason");
+        assert!(!what.is_empty());
+    }
+    let r = k
+        .app
+        .post(&reset(k.patient.id))
+        .cred(&k.c)
+        .json(&why)
+        .send()
+        .await;
     assert_eq!(r.status, 201, "{r:?}");
-    let r = k.app.post(&reset(k.stranger.id)).cred(&k.c).send().await;
-    assert_eq!(r.status, 404, "{r:?}");
-    let r = k.app.post(&reset(k.admin.id)).cred(&k.c).send().await;
-    assert!(matches!(r.status, 403 | 404), "{r:?}");
-    let r = k.app.post(&reset(k.stranger.id)).cred(&k.a).send().await;
-    assert_eq!(r.status, 201, "an admin may reset anyone's: {r:?}");
-
-    // The link sets a new password and signs out everywhere else.
     let link = crate::helpers::path_of(r.json()["url"].as_str().unwrap());
-    let s = k.app.sign_in(&k.stranger).await;
+    let r = k
+        .app
+        .post(&reset(k.stranger.id))
+        .cred(&k.c)
+        .json(&why)
+        .send()
+        .await;
+    assert_eq!(r.status, 404, "{r:?}");
+    let r = k
+        .app
+        .post(&reset(k.admin.id))
+        .cred(&k.c)
+        .json(&why)
+        .send()
+        .await;
+    assert!(matches!(r.status, 403 | 404), "{r:?}");
+    // An admin resets staff accounts, never a patient's (they could then sign in as them).
+    let r = k
+        .app
+        .post(&reset(k.stranger.id))
+        .cred(&k.a)
+        .json(&json!({}))
+        .send()
+        .await;
+    assert_eq!(r.status, 403, "{r:?}");
+    assert!(
+        r.text().contains("recovery codes"),
+        "says what to do instead: {r:?}"
+    );
+    let r = k
+        .app
+        .post(&reset(k.clinician.id))
+        .cred(&k.a)
+        .json(&json!({}))
+        .send()
+        .await;
+    assert_eq!(r.status, 201, "an admin resets a clinician's: {r:?}");
+
+    // Staff signed in cannot open or use the patient's link: only the patient can.
+    let staff = k.app.sign_in(&k.clinician).await;
+    let r = k.app.get(&link).cookie(&staff).send().await;
+    assert_eq!(r.status, 403, "{r:?}");
+    let r = k
+        .app
+        .post(&link)
+        .cookie(&staff)
+        .form(&[
+            ("password", "a brand new passphrase"),
+            ("confirm", "a brand new passphrase"),
+        ])
+        .send()
+        .await;
+    assert_eq!(r.status, 403, "{r:?}");
+
+    // The patient uses it: a new password, every other session and API token ended.
+    let s = k.app.sign_in(&k.patient).await;
     let r = k
         .app
         .post(&link)
@@ -414,10 +483,15 @@ async fn a_clinician_issues_password_resets_only_for_their_own_patients() {
         .await;
     assert_eq!(r.status, 303, "{r:?}");
     assert_eq!(k.app.get("/api/me").cookie(&s).send().await.status, 401);
+    assert_eq!(
+        k.app.get("/api/me").cred(&k.p).send().await.status,
+        401,
+        "the old token ended"
+    );
     let r = k
         .app
         .post("/api/tokens")
-        .json(&json!({"username": "stranger", "password": "a brand new passphrase", "name": "n"}))
+        .json(&json!({"username": "pat", "password": "a brand new passphrase", "name": "n"}))
         .send()
         .await;
     assert_eq!(r.status, 201, "{r:?}");

@@ -120,9 +120,17 @@ impl TestApp {
 
     /// Makes an account straight in the store, as `painpath user add` does.
     pub async fn user(&self, role: Role, username: &str, name: &str) -> User {
-        let hash = painpath_web::auth::hash_password(PASSWORD.to_owned())
+        // One argon2 hash of the shared test password serves every account: hashing is slow on
+        // purpose, and the tests need each account's password to verify, not to differ.
+        static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+        let hash = HASH
+            .get_or_init(|| async {
+                painpath_web::auth::hash_password(PASSWORD.to_owned())
+                    .await
+                    .expect("hashing works")
+            })
             .await
-            .expect("hashing works");
+            .clone();
         let id = self
             .store
             .create_account(
@@ -132,6 +140,7 @@ impl TestApp {
                     display_name: name.to_owned(),
                     role,
                     password_hash: hash,
+                    recovery_codes: Vec::new(),
                 },
             )
             .await

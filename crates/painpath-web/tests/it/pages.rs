@@ -299,8 +299,8 @@ async fn every_page(app: &TestApp) -> Vec<(String, Resp)> {
                 req = req.cookie(s);
             }
             let r = req.send().await;
-            // Someone already signed in is sent on from the sign-in page.
-            let expected = if path == "/sign-in" && session.is_some() {
+            // Someone already signed in is sent on from the sign-in and recovery pages.
+            let expected = if (path == "/sign-in" || path == "/recover") && session.is_some() {
                 303
             } else {
                 200
@@ -559,8 +559,17 @@ async fn an_invitation_link_makes_a_linked_patient_once_and_is_gone_after() {
     assert_eq!(r.status, 422, "{r:?}");
 
     let r = app.post(&link).form(&fields).send().await;
-    assert_eq!(r.status, 303, "{r:?}");
-    assert_eq!(r.location(), "/details?welcome=1");
+    // The new account's recovery codes are shown once, straight away, with the way on.
+    assert_eq!(r.status, 200, "{r:?}");
+    let page = r.text();
+    assert!(page.contains("Your recovery codes"), "{page}");
+    assert!(page.contains(r#"href="/details?welcome=1""#), "{page}");
+    assert_eq!(
+        page.matches(r#"<li><code class="token">"#).count(),
+        8,
+        "{page}"
+    );
+    assert_eq!(r.header("cache-control"), Some("no-store"));
     let cookie = r.session_cookie().expect("the new patient is signed in");
     let me = app
         .get("/api/me")
@@ -623,7 +632,7 @@ async fn the_audit_lists_a_clinicians_reads_of_a_patients_diary() {
         ])
         .send()
         .await;
-    assert_eq!(r.status, 303, "{r:?}");
+    assert_eq!(r.status, 200, "{r:?}");
     let cookie = r.session_cookie().unwrap();
     let id = app
         .get("/api/me")

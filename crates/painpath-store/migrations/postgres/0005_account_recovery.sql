@@ -1,0 +1,20 @@
+-- Staff cannot become the patient (issue 6), for PostgreSQL; the SQLite twin is
+-- ../sqlite/0005_account_recovery.sql.
+
+-- Why a clinician made a patient's password-reset link: shown to the patient, who sees every
+-- staff-issued reset at their next sign-in and in their record's access history.
+ALTER TABLE one_time_links ADD COLUMN reason TEXT;
+
+-- A patient's own recovery codes, issued when the account is made and shown once, so that a
+-- forgotten password rarely needs anyone at the clinic. Only the SHA-256 of each code is kept
+-- (each code carries 80 random bits, so a copy of the database does not reveal them); a used code
+-- keeps its row, marked, so the same code never works twice.
+CREATE TABLE recovery_codes (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id    BIGINT  NOT NULL REFERENCES accounts (id),
+    code_hash  TEXT    NOT NULL,
+    created_at BIGINT  NOT NULL,
+    used_at    BIGINT
+);
+CREATE UNIQUE INDEX recovery_codes_hash ON recovery_codes (code_hash);
+CREATE INDEX recovery_codes_user ON recovery_codes (user_id, used_at);
