@@ -28,6 +28,15 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
     })?;
     let store = config::open_store(&args.storage, &file).await?;
     let clock = Clock::system();
+    // A help service overdue for a re-check is still served: a number that may have changed is
+    // better than none for someone in crisis, and the pages show when each was checked. The
+    // log says so, once per entry, so that whoever runs the server re-checks before release.
+    for problem in &painpath_kb::stale_services(&kb, clock.today(), "kb/services.toml") {
+        tracing::warn!(
+            problem = %problem,
+            "a help service is overdue for a re-check; serving it anyway"
+        );
+    }
 
     // Demo data goes in before the server listens, so nobody sees a half-filled demo.
     let demo_logins = if args.demo {

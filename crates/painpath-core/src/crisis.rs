@@ -102,6 +102,25 @@ impl<'a> HelpNow<'a> {
             && self.lines.is_empty()
     }
 
+    /// When the services shown were last checked, as the pages say it, from the data: "on
+    /// 01/11/2026", or "between 01/11/2026 and 03/12/2026" when the dates differ.
+    pub fn checked_text(&self) -> Option<String> {
+        let dates = self.services().into_iter().map(|s| s.checked);
+        let oldest = dates.clone().min()?;
+        let newest = dates.max()?;
+        let uk = |d: crate::Date| format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year());
+        Some(if oldest == newest {
+            format!("on {}", uk(oldest))
+        } else {
+            format!("between {} and {}", uk(oldest), uk(newest))
+        })
+    }
+
+    /// Whether any service shown was, on `today`, last checked more than six months ago.
+    pub fn any_stale(&self, today: crate::Date) -> bool {
+        self.services().iter().any(|s| s.is_stale(today))
+    }
+
     /// Every service in the order shown.
     pub fn services(&self) -> Vec<&'a Service> {
         let mut all: Vec<&'a Service> = Vec::new();
@@ -325,6 +344,28 @@ mod tests {
         assert_eq!(codes(help.emergency.clone()), ["999"]);
         assert_eq!(codes(help.emergency_advice.clone()), ["overdose"]);
         assert_eq!(codes(help.without_voice.clone()), ["relay_uk", "999_bsl"]);
+    }
+
+    #[test]
+    fn the_checked_dates_come_from_the_data() {
+        let mut early = service("999", vec![]);
+        early.checked = crate::Date::constant(2026, 11, 1);
+        let mut late = service("samaritans", vec![]);
+        late.checked = crate::Date::constant(2026, 12, 3);
+        let kb = Kb::new(vec![], vec![early.clone(), late], vec![]);
+        let help = help_now(&kb, None);
+        assert_eq!(
+            help.checked_text().as_deref(),
+            Some("between 01/11/2026 and 03/12/2026")
+        );
+        assert!(!help.any_stale(crate::Date::constant(2027, 5, 1)));
+        assert!(help.any_stale(crate::Date::constant(2027, 5, 2)));
+        let one = Kb::new(vec![], vec![early], vec![]);
+        assert_eq!(
+            help_now(&one, None).checked_text().as_deref(),
+            Some("on 01/11/2026")
+        );
+        assert_eq!(HelpNow::default().checked_text(), None);
     }
 
     #[test]

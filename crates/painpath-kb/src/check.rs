@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use painpath_core::instruments::Instrument;
 use painpath_core::Date;
+use painpath_core::instruments::Instrument;
 use painpath_core::kb::{DialKind, Kb, Service, Source, Treatment, TreatmentGroup};
 use painpath_core::person::Nation;
 use painpath_core::treatment::TreatmentCode;
@@ -324,14 +324,12 @@ pub(crate) fn date(
     };
     let parsed = match value {
         toml::Value::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
-            (Some(d), None, None) => {
-                Date::new(
-                    i16::try_from(d.year).unwrap_or(i16::MAX),
-                    i8::try_from(d.month).unwrap_or(i8::MAX),
-                    i8::try_from(d.day).unwrap_or(i8::MAX),
-                )
-                    .map_err(|_| format!("`{dt}` is not a day of the calendar; {EXPECTED}"))
-            }
+            (Some(d), None, None) => Date::new(
+                i16::try_from(d.year).unwrap_or(i16::MAX),
+                i8::try_from(d.month).unwrap_or(i8::MAX),
+                i8::try_from(d.day).unwrap_or(i8::MAX),
+            )
+            .map_err(|_| format!("`{dt}` is not a day of the calendar; {EXPECTED}")),
             _ => Err(format!("`{dt}` has a time; {EXPECTED}")),
         },
         toml::Value::String(text) => text

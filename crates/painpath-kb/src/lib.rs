@@ -58,15 +58,11 @@ pub fn load_dir(dir: &Path) -> Result<Kb, KbProblems> {
 pub fn check_dir(dir: &Path, today: Date) -> Result<Kb, KbProblems> {
     let kb = load_dir(dir)?;
     let stale = stale_services(&kb, today, &dir.join("services.toml").display().to_string());
-    if stale.is_empty() {
-        Ok(kb)
-    } else {
-        Err(stale)
-    }
+    if stale.is_empty() { Ok(kb) } else { Err(stale) }
 }
 
 /// A problem for every service that, on `today`, was last checked more than
-/// [`RECHECK_MONTHS`] months ago, naming `services_file` and the entry's `checked` field. The
+/// [`RECHECK_MONTHS`] months ago (or says it was checked after `today`), naming `services_file` and the entry's `checked` field. The
 /// server logs these at start and keeps running: a number that may have changed is still
 /// better than no number for someone in crisis, and the date is shown beside it.
 pub fn stale_services(kb: &Kb, today: Date, services_file: &str) -> KbProblems {
@@ -74,7 +70,19 @@ pub fn stale_services(kb: &Kb, today: Date, services_file: &str) -> KbProblems {
     // A loaded knowledge base keeps every entry of services.toml in order, so the index is the
     // entry's place in the file.
     for (i, service) in kb.services().iter().enumerate() {
-        if service.is_stale(today) {
+        if service.checked > today {
+            // A date nobody can have checked on yet is a typo (2062 for 2026), and would keep
+            // the entry "fresh" for decades.
+            problems.add(
+                services_file,
+                format!("service[{i}].checked"),
+                format!(
+                    "{} ({}) says it was checked on {}, after {today}; expected the day it was \
+                     really checked, no later than today",
+                    service.name, service.code, service.checked
+                ),
+            );
+        } else if service.is_stale(today) {
             problems.add(
                 services_file,
                 format!("service[{i}].checked"),

@@ -50,7 +50,10 @@ fn the_999_entry_carries_the_overdose_advice_and_the_routes_without_a_voice_call
     );
     let relay = help.without_voice.iter().find(|s| s.code == "relay_uk");
     assert_eq!(relay.and_then(|s| s.href()).as_deref(), Some("tel:18000"));
-    let sms = help.without_voice.iter().find(|s| s.code == "emergency_sms");
+    let sms = help
+        .without_voice
+        .iter()
+        .find(|s| s.code == "emergency_sms");
     assert_eq!(sms.and_then(|s| s.href()).as_deref(), Some("sms:999"));
     assert!(sms.is_some_and(|s| s.contact.contains("text the word register to 999")));
 }

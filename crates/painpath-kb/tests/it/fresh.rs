@@ -35,9 +35,8 @@ fn a_knowledge_base_checked_six_months_ago_passes_and_one_day_more_fails_naming_
     let fresh = check_dir(dir.path(), Date::constant(2026, 12, 3));
     assert!(fresh.is_ok(), "{:?}", fresh.err().map(|p| p.to_string()));
     // Six months and a day: every entry is stale, each named by file and field.
-    let problems = check_dir(dir.path(), Date::constant(2026, 12, 4))
-        .err()
-        .expect("stale entries are refused");
+    let problems =
+        check_dir(dir.path(), Date::constant(2026, 12, 4)).expect_err("stale entries are refused");
     let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
     let count = load_dir(dir.path()).expect("loads").services().len();
     assert_eq!(lines.len(), count, "{lines:#?}");
@@ -59,9 +58,7 @@ fn only_the_stale_entry_is_named() {
     let (head, tail) = text.split_at(at);
     let tail = tail.replacen("checked = 2026-12-01", "checked = 2025-01-31", 1);
     write(dir.path(), "services.toml", &format!("{head}{tail}"));
-    let problems = check_dir(dir.path(), Date::constant(2026, 12, 3))
-        .err()
-        .expect("refused");
+    let problems = check_dir(dir.path(), Date::constant(2026, 12, 3)).expect_err("refused");
     let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(lines.len(), 1, "{lines:#?}");
     assert_reported(&lines, "services.toml: service[1].checked", "Samaritans");
@@ -144,7 +141,12 @@ fn a_quoted_iso_date_is_read_as_the_same_day() {
 #[test]
 fn a_dial_number_the_contact_does_not_show_is_refused_naming_the_file_and_field() {
     let problems = problems_after(|dir| {
-        replace(dir, "services.toml", "dial = \"116123\"", "dial = \"116124\"");
+        replace(
+            dir,
+            "services.toml",
+            "dial = \"116123\"",
+            "dial = \"116124\"",
+        );
     });
     assert_reported(
         &problems,
@@ -161,7 +163,11 @@ fn a_dial_number_the_contact_does_not_show_is_refused_naming_the_file_and_field(
             "dial = \"08088088001\"",
         );
     });
-    assert_reported(&problems, "services.toml: service[6].dial", "does not appear");
+    assert_reported(
+        &problems,
+        "services.toml: service[6].dial",
+        "does not appear",
+    );
 }
 
 #[test]
@@ -218,11 +224,36 @@ fn a_source_relied_on_date_or_summary_that_is_wrong_is_refused_naming_the_field(
     );
     assert_eq!(problems.len(), 1, "reported once: {problems:#?}");
     let problems = problems_after(|dir| {
-        replace(dir, "sources.toml", "supports = \"After", "supports = \" After");
+        replace(
+            dir,
+            "sources.toml",
+            "supports = \"After",
+            "supports = \" After",
+        );
     });
     assert_reported(
         &problems,
         "sources.toml: source[29].supports",
         "spaces at the start or end",
+    );
+}
+
+#[test]
+fn a_checked_date_after_today_is_refused_as_a_typo() {
+    let dir = copy_of_kb();
+    check_everything_on(dir.path(), "2026-12-01");
+    replace(
+        dir.path(),
+        "services.toml",
+        "checked = 2026-12-01",
+        "checked = 2062-12-01",
+    );
+    let problems = check_dir(dir.path(), Date::constant(2026, 12, 3)).expect_err("refused");
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert_reported(
+        &lines,
+        "services.toml: service[0].checked",
+        "after 2026-12-03",
     );
 }

@@ -11,9 +11,10 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use painpath_core::crisis::{AfterScore, HelpNow};
 use painpath_core::instruments::Instrument;
 use painpath_core::instruments::response::{self, Response as Completed};
-use painpath_core::kb::{Answers, InstrumentText, ItemText, Service};
+use painpath_core::kb::{Answers, InstrumentText, ItemText};
 use painpath_core::problems::Problems;
 use painpath_store::NewQuestionnaire;
 
@@ -153,7 +154,7 @@ struct StepPage<'a> {
     questions: Vec<Question>,
     map: Option<BodyMap>,
     problems: Problems,
-    crisis: Vec<&'a Service>,
+    crisis: HelpNow<'a>,
     /// Whether a clinician with a live care-team link will see the alert.
     team_told: bool,
     notice: String,
@@ -254,7 +255,7 @@ async fn step_page<'a>(
             has_care_team(state, caller).await?,
         )
     } else {
-        (Vec::new(), false)
+        (HelpNow::default(), false)
     };
     Ok(StepPage {
         layout: Layout::new(state, Some(caller), text.title.clone(), "/questionnaires"),
@@ -527,8 +528,9 @@ struct ResultPage<'a> {
     code: &'static str,
     title: String,
     date: String,
-    crisis: Vec<&'a Service>,
+    crisis: HelpNow<'a>,
     team_told: bool,
+    after: AfterScore<'a>,
     score: String,
     band: String,
     explanation: Vec<String>,
@@ -585,14 +587,17 @@ pub async fn result(
     let completed = crate::questionnaires::completed_of(stored)
         .map_err(|p| PageError::Internal(p.to_string()))?;
     let summary = completed.summary();
+    let nation = nation_of(&state, &caller).await;
+    // What to do next (the GP soon, NHS Talking Therapies), from core's bands: the template
+    // `questionnaires/after_score.html` shows it below the score.
+    let after = painpath_core::crisis::after_score(&state.kb, &completed, nation);
     let (crisis, team_told) = if summary.self_harm_risk {
-        let nation = nation_of(&state, &caller).await;
         (
             painpath_core::crisis::help_now(&state.kb, nation),
             has_care_team(&state, &caller).await?,
         )
     } else {
-        (Vec::new(), false)
+        (HelpNow::default(), false)
     };
     render(&ResultPage {
         layout: Layout::new(
@@ -606,6 +611,7 @@ pub async fn result(
         date: uk_date(stored.date),
         crisis,
         team_told,
+        after,
         score: summary.text.clone(),
         band: band_label(text, &summary),
         explanation: explain(text, &completed),
