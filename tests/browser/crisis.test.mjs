@@ -20,7 +20,7 @@ after(async () => {
   await server?.stop();
 });
 
-test('the help page labels each nation\'s line and puts the overdose advice and the routes without a voice call inside 999', async () => {
+test('the help page labels every national line and puts the overdose advice and the routes without a voice call inside 999', async () => {
   const page = await browser.newPage();
   await page.goto(`${server.url}/help`);
   const headings = await page.$$eval('.crisis h3', (hs) => hs.map((h) => h.textContent.trim()));
@@ -40,7 +40,7 @@ test('the help page labels each nation\'s line and puts the overdose advice and 
   await page.close();
 });
 
-test('a severe GAD-7 says to contact the GP soon, a medicine\'s stop form warns, and both pass axe in both themes', async () => {
+test('a severe GAD-7 says to contact the GP soon, a medicine stop form warns, and both pass axe in both themes', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, server.url, ...DEMO.patient);
