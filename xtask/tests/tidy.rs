@@ -131,7 +131,13 @@ fn every_path_the_architecture_document_names_exists() {
 
 /// The DCB0129 / DCB0160 risk matrix the hazard log scores with: `RISK[likelihood][severity]`,
 /// likelihood from very low to very high, severity from minor to catastrophic.
-const SEVERITIES: [&str; 5] = ["minor", "significant", "considerable", "major", "catastrophic"];
+const SEVERITIES: [&str; 5] = [
+    "minor",
+    "significant",
+    "considerable",
+    "major",
+    "catastrophic",
+];
 const LIKELIHOODS: [&str; 5] = ["very low", "low", "medium", "high", "very high"];
 const RISK: [[u8; 5]; 5] = [
     [1, 1, 2, 2, 3],
