@@ -76,10 +76,15 @@ enum UserCommand {
 
 #[derive(Subcommand, Debug)]
 enum KbCommand {
-    /// Check a knowledge-base folder (such as ./kb) and list every problem.
+    /// Check a knowledge-base folder (such as ./kb) and list every problem, including any help
+    /// service last checked more than six months ago.
     Check {
         /// The folder holding treatments/, services.toml and sources.toml.
         dir: PathBuf,
+        /// Check as of this day (YYYY-MM-DD), such as a planned release date; today's date in
+        /// the UK when not given.
+        #[arg(long)]
+        today: Option<String>,
     },
 }
 
@@ -119,21 +124,40 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Serve(args) => runtime()?.block_on(serve::run(args)),
         Command::Score { instrument, file } => score::run(&instrument, file.as_deref()),
         Command::User(UserCommand::Add(args)) => runtime()?.block_on(user::add(args)),
-        Command::Kb(KbCommand::Check { dir }) => match painpath_kb::load_dir(&dir) {
-            Ok(kb) => {
-                println!(
-                    "{}: ok, {} treatments, {} services, version {}",
-                    dir.display(),
-                    kb.treatments().len(),
-                    kb.services().len(),
-                    painpath_kb::version_of_dir(&dir).unwrap_or_default()
-                );
-                Ok(())
-            }
-            Err(problems) => Err(Failure::Input(
-                problems.to_string().lines().map(str::to_owned).collect(),
-            )),
-        },
+        Command::Kb(KbCommand::Check { dir, today }) => kb_check(&dir, today.as_deref()),
+    }
+}
+
+/// `painpath kb check DIR [--today DATE]`: every check the loader makes, and freshness as of
+/// `today` (the UK's date now, unless given).
+fn kb_check(dir: &std::path::Path, today: Option<&str>) -> Result<(), Failure> {
+    let today = match today {
+        None => painpath_web::Clock::system().today(),
+        Some(text) => text
+            .parse::<painpath_core::Date>()
+            .ok()
+            .filter(|d| d.to_string() == text)
+            .ok_or_else(|| {
+                Failure::Input(vec![format!(
+                    "--today: `{text}` is not a date; expected year-month-day, such as 2026-12-03"
+                )])
+            })?,
+    };
+    match painpath_kb::check_dir(dir, today) {
+        Ok(kb) => {
+            println!(
+                "{}: ok, {} treatments, {} services, every service checked within {} months of {today}, version {}",
+                dir.display(),
+                kb.treatments().len(),
+                kb.services().len(),
+                painpath_core::kb::RECHECK_MONTHS,
+                painpath_kb::version_of_dir(dir).unwrap_or_default()
+            );
+            Ok(())
+        }
+        Err(problems) => Err(Failure::Input(
+            problems.to_string().lines().map(str::to_owned).collect(),
+        )),
     }
 }
 

@@ -28,6 +28,15 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
     })?;
     let store = config::open_store(&args.storage, &file).await?;
     let clock = Clock::system();
+    // A help service overdue for a re-check is still served: a number that may have changed is
+    // better than none for someone in crisis, and the pages show when each was checked. The
+    // log says so, once per entry, so that whoever runs the server re-checks before release.
+    for problem in stale_warnings(&kb, clock.today()) {
+        tracing::warn!(
+            problem = %problem,
+            "a help service is overdue for a re-check; serving it anyway"
+        );
+    }
 
     // Demo data goes in before the server listens, so nobody sees a half-filled demo.
     let demo_logins = if args.demo {
@@ -103,6 +112,15 @@ pub async fn run(args: ServeArgs) -> Result<(), Failure> {
 
 /// Logs go to standard error, as text, at `info` unless `RUST_LOG` says otherwise. Handlers log
 /// identifiers and outcomes, never health data or secrets (docs/logging.md).
+/// One line for each built-in help service overdue for a re-check on `today`, as
+/// `kb/services.toml: service[N].checked: …`. Start-up logs them and carries on serving.
+fn stale_warnings(kb: &painpath_core::kb::Kb, today: painpath_core::Date) -> Vec<String> {
+    painpath_kb::stale_services(kb, today, "kb/services.toml")
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -133,5 +151,30 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stale_warnings;
+    use painpath_core::Date;
+
+    #[test]
+    fn at_start_a_fresh_knowledge_base_warns_of_nothing_and_a_stale_one_names_each_entry() {
+        let kb = painpath_kb::load().unwrap_or_else(|problems| panic!("{problems}"));
+        let newest = kb
+            .services()
+            .iter()
+            .map(|s| s.checked)
+            .max()
+            .expect("services");
+        assert_eq!(stale_warnings(&kb, newest), Vec::<String>::new());
+        let later = Date::constant(2099, 1, 1);
+        let warnings = stale_warnings(&kb, later);
+        assert_eq!(warnings.len(), kb.services().len());
+        assert!(
+            warnings[0].starts_with("kb/services.toml: service[0].checked: 999 or A&E"),
+            "{warnings:?}"
+        );
     }
 }

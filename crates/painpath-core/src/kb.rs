@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+use jiff::ToSpan;
+use jiff::civil::Date;
+
 use crate::instruments::Instrument;
 use crate::person::Nation;
 use crate::treatment::TreatmentCode;
@@ -105,13 +108,33 @@ pub struct Service {
     pub nations: Vec<Nation>,
     /// Whether it is for a crisis (shown in the help-now component) or for ongoing support.
     pub crisis: bool,
-    /// Where the facts come from (an id in `kb/sources.toml`). Only an unconfirmed service may
-    /// lack one.
-    pub source: Option<String>,
+    /// Where the facts come from (ids in `kb/sources.toml`), in the order cited. Only an
+    /// unconfirmed service may have none.
+    pub sources: Vec<String>,
     /// Why the entry is not confirmed, when it is not (design.md 13). An unconfirmed service is
     /// shown only on clinician pages, flagged with this reason; `None` means every fact in it is
     /// sourced.
     pub unconfirmed: Option<String>,
+    /// The day a person last checked the entry against its sources. Numbers and opening hours
+    /// change, so an entry checked more than [`RECHECK_MONTHS`] months ago is stale
+    /// ([`Service::is_stale`]).
+    pub checked: Date,
+}
+
+/// How many months a service's details may go unchecked before they are stale.
+pub const RECHECK_MONTHS: i8 = 6;
+
+/// Whether something checked on `checked` is, on `today`, more than [`RECHECK_MONTHS`] months
+/// old. Exactly six months is still fresh; six months and a day is stale. A month end with no
+/// match six months later counts to the last day of that month (31 August is fresh until
+/// 28 or 29 February).
+pub fn is_stale(checked: Date, today: Date) -> bool {
+    // Adding months to a valid date saturates at the month's end, and only fails past the year
+    // 9999, which no checked date reaches; treat that as stale rather than fresh.
+    match checked.checked_add(i32::from(RECHECK_MONTHS).months()) {
+        Ok(due) => today > due,
+        Err(_) => true,
+    }
 }
 
 /// How a service's number is used.
@@ -167,6 +190,11 @@ impl Service {
         self.unconfirmed.is_none()
     }
 
+    /// Whether, on `today`, the entry was last checked more than [`RECHECK_MONTHS`] months ago.
+    pub fn is_stale(&self, today: Date) -> bool {
+        is_stale(self.checked, today)
+    }
+
     /// The `tel:` or `sms:` link to the service, when it has a number.
     pub fn href(&self) -> Option<String> {
         self.dial
@@ -181,6 +209,10 @@ pub struct Source {
     pub id: String,
     pub title: String,
     pub url: Option<String>,
+    /// What the source supports, in a reviewer's words, when the file says.
+    pub supports: Option<String>,
+    /// The day the source was relied on, when the file says.
+    pub relied_on: Option<Date>,
 }
 
 /// The whole knowledge base.
@@ -615,6 +647,24 @@ mod tests {
         assert_eq!(code(144, 6), Some("b")); // 24
         assert_eq!(code(100, 1), Some("c"));
         assert_eq!(code(101, 1), None);
+    }
+
+    #[test]
+    fn a_service_checked_six_months_ago_is_fresh_and_a_day_later_stale() {
+        let checked = Date::constant(2026, 6, 3);
+        assert!(!is_stale(checked, Date::constant(2026, 6, 3)));
+        assert!(!is_stale(checked, Date::constant(2026, 12, 3)));
+        assert!(is_stale(checked, Date::constant(2026, 12, 4)));
+        // A month end: 31 August plus six months is the last day of February.
+        let end = Date::constant(2026, 8, 31);
+        assert!(!is_stale(end, Date::constant(2027, 2, 28)));
+        assert!(is_stale(end, Date::constant(2027, 3, 1)));
+        let service = Service {
+            checked,
+            ..Service::default()
+        };
+        assert!(!service.is_stale(Date::constant(2026, 12, 3)));
+        assert!(service.is_stale(Date::constant(2026, 12, 4)));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use painpath_core::Date;
 use painpath_core::instruments::Instrument;
 use painpath_core::kb::{DialKind, Kb, Service, Source, Treatment, TreatmentGroup};
 use painpath_core::person::Nation;
@@ -62,7 +63,7 @@ pub(crate) fn build(files: &[KbFile], root: &str) -> Result<Kb, KbProblems> {
     }
 
     // Sources come first: every other file is checked against their ids.
-    let sources = match sources_file {
+    let (sources, ids) = match sources_file {
         Some(file) => check_sources(file, &mut problems),
         None => {
             problems.add(
@@ -70,10 +71,12 @@ pub(crate) fn build(files: &[KbFile], root: &str) -> Result<Kb, KbProblems> {
                 WHOLE_FILE,
                 "missing; expected the list of every source the knowledge base cites",
             );
-            Vec::new()
+            (Vec::new(), Vec::new())
         }
     };
-    let source_ids: BTreeSet<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+    // Every well-formed id counts as known, even when another field of its entry is wrong, so
+    // that one mistake in a source is reported once, not again at every entry citing it.
+    let source_ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
     let mut cited: BTreeSet<String> = BTreeSet::new();
 
     let mut treatments: BTreeMap<String, Treatment> = BTreeMap::new();
@@ -306,14 +309,80 @@ pub(crate) fn text(
     }
 }
 
+/// An optional calendar date written as a TOML date (`2026-12-03`, no quotes) or, as a reviewer
+/// might type it, a quoted ISO date. `Some(None)` when absent; `None` when it is wrong, with the
+/// problem recorded.
+pub(crate) fn date(
+    value: &Option<toml::Value>,
+    file: &KbFile,
+    field: &str,
+    problems: &mut KbProblems,
+) -> Option<Option<Date>> {
+    const EXPECTED: &str = "expected a date as year-month-day with no quotes, such as 2026-12-03";
+    let Some(value) = value else {
+        return Some(None);
+    };
+    let parsed = match value {
+        toml::Value::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+            (Some(d), None, None) => Date::new(
+                i16::try_from(d.year).unwrap_or(i16::MAX),
+                i8::try_from(d.month).unwrap_or(i8::MAX),
+                i8::try_from(d.day).unwrap_or(i8::MAX),
+            )
+            .map_err(|_| format!("`{dt}` is not a day of the calendar; {EXPECTED}")),
+            _ => Err(format!("`{dt}` has a time; {EXPECTED}")),
+        },
+        toml::Value::String(text) => text
+            .parse::<Date>()
+            .ok()
+            .filter(|d| d.to_string() == *text)
+            .ok_or_else(|| format!("`{text}` is not a date; {EXPECTED}")),
+        other => Err(format!("a {} is not a date; {EXPECTED}", other.type_str())),
+    };
+    match parsed {
+        Ok(d) => Some(Some(d)),
+        Err(message) => {
+            problems.add(&file.shown, field, message);
+            None
+        }
+    }
+}
+
+/// Whether the digits of `dial` appear, in that order and together, in `contact`: in one run of
+/// digits that may be split by single spaces or hyphens ("116 123", "0808 808 8000"). A link
+/// that dials something the text does not show would send a person in distress to a number they
+/// did not choose.
+pub(crate) fn contact_shows(contact: &str, dial: &str) -> bool {
+    let mut runs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = contact.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii_digit() {
+            current.push(*c);
+        } else {
+            let joins = matches!(c, ' ' | '-')
+                && !current.is_empty()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+            if !joins && !current.is_empty() {
+                runs.push(std::mem::take(&mut current));
+            }
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    runs.iter().any(|run| run.contains(dial))
+}
+
 /// A lower-case snake_case code starting with a letter (`nice_ng193`).
 pub(crate) fn is_code(s: &str) -> bool {
     TreatmentCode::parse(s).is_ok()
 }
 
-fn check_sources(file: &KbFile, problems: &mut KbProblems) -> Vec<Source> {
+/// The sources that passed every check, and every well-formed id, whichever passed.
+fn check_sources(file: &KbFile, problems: &mut KbProblems) -> (Vec<Source>, Vec<String>) {
     let Some(parsed) = parse::<SourcesFile>(file, problems) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut sources = Vec::new();
@@ -322,7 +391,7 @@ fn check_sources(file: &KbFile, problems: &mut KbProblems) -> Vec<Source> {
             sources.push(source);
         }
     }
-    sources
+    (sources, seen.into_keys().collect())
 }
 
 fn check_source(
@@ -385,10 +454,24 @@ fn check_source(
         }
         url => Some(url.clone()),
     };
+    let supports = match &entry.supports {
+        None => Some(None),
+        some => text(
+            some,
+            file,
+            &field("supports"),
+            "what the source supports, in plain words",
+            problems,
+        )
+        .map(Some),
+    };
+    let relied_on = date(&entry.relied_on, file, &field("relied_on"), problems);
     Some(Source {
         id: id?,
         title: title?,
         url: url?,
+        supports: supports?,
+        relied_on: relied_on?,
     })
 }
 
@@ -557,18 +640,24 @@ fn check_service(
     let shown = file.shown.as_str();
 
     let code = match &entry.code {
-        Some(code) if contract::SERVICE_CODES.contains(&code.as_str()) => Some(code.clone()),
+        Some(code)
+            if contract::SERVICE_CODES.contains(&code.as_str())
+                || contract::PAGE_SERVICE_CODES.contains(&code.as_str()) =>
+        {
+            Some(code.clone())
+        }
         found => {
             let what = match found {
-                Some(code) => format!("`{code}` is not a service code of plan.md"),
+                Some(code) => format!("`{code}` is not a service code"),
                 None => "missing".to_owned(),
             };
             problems.add(
                 shown,
                 field("code"),
                 format!(
-                    "{what}; expected one of {}",
-                    contract::SERVICE_CODES.join(", ")
+                    "{what}; expected one of plan.md's {}, or painpath's own {}",
+                    contract::SERVICE_CODES.join(", "),
+                    contract::PAGE_SERVICE_CODES.join(", ")
                 ),
             );
             None
@@ -636,6 +725,18 @@ fn check_service(
             }
         },
     };
+    if let (Some(Some(digits)), Some(contact)) = (&dial, &contact)
+        && !contact_shows(contact, digits)
+    {
+        problems.add(
+            shown,
+            field("dial"),
+            format!(
+                "`{digits}` does not appear in contact; expected the same digits as the contact \
+                 text shows (spaces between them are fine), so the link dials what the person reads"
+            ),
+        );
+    }
 
     let nations = match &entry.nations {
         None => {
@@ -683,20 +784,53 @@ fn check_service(
         );
     }
 
-    let source = match &entry.source {
-        Some(id) if !source_ids.contains(id.as_str()) => {
+    let sources = match &entry.source {
+        None => Some(Vec::new()),
+        Some(given) => {
+            let ids = given.values();
+            let mut ok = true;
+            if ids.is_empty() {
+                problems.add(
+                    shown,
+                    field("source"),
+                    "an empty list; expected one id in sources.toml, or a list of them",
+                );
+                ok = false;
+            }
+            for (j, id) in ids.iter().enumerate() {
+                let at = match given {
+                    crate::shape::OneOrMany::One(_) => field("source"),
+                    crate::shape::OneOrMany::Many(_) => format!("service[{i}].source[{j}]"),
+                };
+                if source_ids.contains(id) {
+                    cited.insert((*id).to_owned());
+                } else {
+                    problems.add(
+                        shown,
+                        at,
+                        format!("`{id}` is not an id in sources.toml; expected one of its ids"),
+                    );
+                    ok = false;
+                }
+            }
+            ok.then(|| ids.into_iter().map(str::to_owned).collect())
+        }
+    };
+
+    // Numbers and hours change: every entry says when someone last checked it, and the date is
+    // shown to patients beside it.
+    let checked = match date(&entry.checked, file, &field("checked"), problems) {
+        Some(Some(day)) => Some(day),
+        Some(None) => {
             problems.add(
                 shown,
-                field("source"),
-                format!("`{id}` is not an id in sources.toml; expected one of its ids"),
+                field("checked"),
+                "missing; expected the day the entry was last checked against its sources, \
+                 such as 2026-12-03 (no quotes)",
             );
             None
         }
-        Some(id) => {
-            cited.insert(id.clone());
-            Some(Some(id.clone()))
-        }
-        None => Some(None),
+        None => None,
     };
 
     // Design.md 13: every fact is sourced, or marked unconfirmed with a reason.
@@ -766,7 +900,8 @@ fn check_service(
         hours: hours?,
         nations: nations?,
         crisis: crisis?,
-        source: source?,
+        sources: sources?,
         unconfirmed: unconfirmed?,
+        checked: checked?,
     })
 }

@@ -80,6 +80,21 @@ pub const SERVICE_CODES: [&str; 10] = [
     "physiotherapy_self_referral",
 ];
 
+/// painpath's own service codes, beyond plan.md's: entries the pages show (with 999, and under
+/// "Not an emergency?" on the help page) that no contract output ever names, so that
+/// `signposts[]` keeps to plan.md's list. `overdose` is advice shown inside the 999 entry;
+/// `999_bsl`, `relay_uk` and `emergency_sms` are ways to reach 999 without a voice call;
+/// `nhs_111_medical` is 111 for urgent medical help (the `nhs_111` entries are its mental
+/// health option); `gp_out_of_hours` is the GP out-of-hours service.
+pub const PAGE_SERVICE_CODES: [&str; 6] = [
+    "overdose",
+    "999_bsl",
+    "relay_uk",
+    "emergency_sms",
+    "nhs_111_medical",
+    "gp_out_of_hours",
+];
+
 /// plan.md's group for a contract treatment code, or `None` for a code outside the table.
 pub fn group_of(code: &str) -> Option<TreatmentGroup> {
     TREATMENT_CODES

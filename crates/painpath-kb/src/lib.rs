@@ -22,11 +22,12 @@ use std::fs;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use painpath_core::kb::Kb;
+use painpath_core::Date;
+use painpath_core::kb::{Kb, RECHECK_MONTHS};
 use sha2::{Digest, Sha256};
 
 use crate::check::KbFile;
-pub use crate::contract::{SERVICE_CODES, TREATMENT_CODES};
+pub use crate::contract::{PAGE_SERVICE_CODES, SERVICE_CODES, TREATMENT_CODES};
 pub use crate::embedded::FILES;
 pub use crate::problems::{KbProblem, KbProblems};
 
@@ -48,6 +49,53 @@ pub fn load() -> Result<Kb, KbProblems> {
 pub fn load_dir(dir: &Path) -> Result<Kb, KbProblems> {
     let files = read_dir(dir)?;
     check::build(&files, &dir.display().to_string())
+}
+
+/// The knowledge base in `dir`, checked as [`load_dir`] checks it and, because `today` is
+/// given, also for freshness: every service must have been checked within the last
+/// [`RECHECK_MONTHS`] months ([`stale_services`]). This is what `painpath kb check` runs, with
+/// today's date in the UK; the loader itself reads no clock.
+pub fn check_dir(dir: &Path, today: Date) -> Result<Kb, KbProblems> {
+    let kb = load_dir(dir)?;
+    let stale = stale_services(&kb, today, &dir.join("services.toml").display().to_string());
+    if stale.is_empty() { Ok(kb) } else { Err(stale) }
+}
+
+/// A problem for every service that, on `today`, was last checked more than
+/// [`RECHECK_MONTHS`] months ago (or says it was checked after `today`), naming `services_file` and the entry's `checked` field. The
+/// server logs these at start and keeps running: a number that may have changed is still
+/// better than no number for someone in crisis, and the date is shown beside it.
+pub fn stale_services(kb: &Kb, today: Date, services_file: &str) -> KbProblems {
+    let mut problems = KbProblems::new();
+    // A loaded knowledge base keeps every entry of services.toml in order, so the index is the
+    // entry's place in the file.
+    for (i, service) in kb.services().iter().enumerate() {
+        if service.checked > today {
+            // A date nobody can have checked on yet is a typo (2062 for 2026), and would keep
+            // the entry "fresh" for decades.
+            problems.add(
+                services_file,
+                format!("service[{i}].checked"),
+                format!(
+                    "{} ({}) says it was checked on {}, after {today}; expected the day it was \
+                     really checked, no later than today",
+                    service.name, service.code, service.checked
+                ),
+            );
+        } else if service.is_stale(today) {
+            problems.add(
+                services_file,
+                format!("service[{i}].checked"),
+                format!(
+                    "{} ({}) was last checked on {}, more than {RECHECK_MONTHS} months before \
+                     {today}; expected a check within the last {RECHECK_MONTHS} months: check it \
+                     against its sources and update the date",
+                    service.name, service.code, service.checked
+                ),
+            );
+        }
+    }
+    problems
 }
 
 /// A hex SHA-256 of the embedded data files: their paths and bytes, in path order. It changes

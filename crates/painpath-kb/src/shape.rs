@@ -35,9 +35,30 @@ pub(crate) struct ServiceEntry {
     pub hours: Option<String>,
     pub nations: Option<Vec<String>>,
     pub crisis: Option<bool>,
-    pub source: Option<String>,
+    /// One source id, or a list of them.
+    pub source: Option<OneOrMany>,
     pub status: Option<String>,
     pub reason: Option<String>,
+    /// The day the entry was last checked against its sources: a TOML date (`2026-12-03`).
+    /// Kept as a raw value so that a wrong type gets the checker's own message.
+    pub checked: Option<toml::Value>,
+}
+
+/// A field that takes one value or a list of them (`source = "a"`, `source = ["a", "b"]`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn values(&self) -> Vec<&str> {
+        match self {
+            OneOrMany::One(one) => vec![one.as_str()],
+            OneOrMany::Many(many) => many.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 /// `kb/sources.toml`.
@@ -54,6 +75,10 @@ pub(crate) struct SourceEntry {
     pub id: Option<String>,
     pub title: Option<String>,
     pub url: Option<String>,
+    /// What the source supports, in the reviewer's words.
+    pub supports: Option<String>,
+    /// The day the reviewer relied on it: a TOML date.
+    pub relied_on: Option<toml::Value>,
 }
 
 /// `kb/instruments/<code>.toml`.

@@ -1,11 +1,11 @@
 //! `painpath score INSTRUMENT` and `POST /api/score/{instrument}`: the shapes of
 //! shared/contracts/score.md, and their conversion to and from core values.
 
+use painpath_core::crisis::Line;
 use painpath_core::instruments::acr2016::{Acr2016, Acr2016Draft, Acr2016Score};
 use painpath_core::instruments::fiqr::{Fiqr, FiqrScore};
 use painpath_core::instruments::gad7::{Gad7, Gad7Score};
 use painpath_core::instruments::phq9::{Phq9, Phq9Score};
-use painpath_core::kb::Service;
 use painpath_core::person::Nation;
 use painpath_core::problems::Problems;
 use serde::{Deserialize, Serialize};
@@ -119,18 +119,29 @@ impl Phq9Input {
     }
 }
 
-/// A service to contact: the shape of plan.md's `triage.signposts`.
+/// A service to contact: the shape of plan.md's `triage.signposts`, with the service's name and
+/// nations added (the contract allows added fields).
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Signpost {
+    /// The plan contract's service code (`999`, `samaritans`, `nhs_111`, `lifeline`).
     pub service: String,
+    /// How to reach it, in plain English.
     pub contact: String,
+    /// The service's name; when the caller's nation is not known, a national line's name starts
+    /// with its nation ("Northern Ireland: Lifeline"), so every line says whose it is.
+    pub name: String,
+    /// The nations it serves (`england`, `scotland`, `wales`, `northern_ireland`); empty for the
+    /// whole UK.
+    pub nations: Vec<&'static str>,
 }
 
-impl From<&Service> for Signpost {
-    fn from(s: &Service) -> Signpost {
+impl From<&Line<'_>> for Signpost {
+    fn from(line: &Line<'_>) -> Signpost {
         Signpost {
-            service: s.code.clone(),
-            contact: s.contact.clone(),
+            service: line.service.code.clone(),
+            contact: line.service.contact.clone(),
+            name: line.heading(),
+            nations: line.service.nations.iter().map(|n| n.code()).collect(),
         }
     }
 }
@@ -145,13 +156,14 @@ pub struct Phq9Output {
     pub self_harm_risk: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub difficulty: Option<u8>,
-    /// Present when `self_harm_risk` is true: Samaritans and the nation's NHS line.
+    /// Present when `self_harm_risk` is true: 999 first, then Samaritans and the nation's NHS
+    /// line (every nation's, each named with its nation, when the nation is not known).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signposts: Option<Vec<Signpost>>,
 }
 
 impl Phq9Output {
-    pub fn new(p: &Phq9, s: &Phq9Score, signposts: Vec<&Service>) -> Phq9Output {
+    pub fn new(p: &Phq9, s: &Phq9Score, signposts: Vec<Line<'_>>) -> Phq9Output {
         Phq9Output {
             instrument: "phq9",
             total: s.total,
@@ -160,7 +172,7 @@ impl Phq9Output {
             difficulty: p.difficulty,
             signposts: s
                 .self_harm_risk
-                .then(|| signposts.into_iter().map(Signpost::from).collect()),
+                .then(|| signposts.iter().map(Signpost::from).collect()),
         }
     }
 }

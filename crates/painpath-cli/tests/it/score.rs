@@ -84,15 +84,25 @@ fn score_phq9_with_item_9_above_0_signposts_samaritans_and_nhs_111() {
         .iter()
         .map(|s| s["service"].as_str().unwrap())
         .collect();
-    assert!(
-        services.contains(&"samaritans") && services.contains(&"nhs_111"),
-        "{services:?}"
-    );
+    // 999 first, then Samaritans, then the nation's line (England's by default).
+    assert_eq!(services, ["999", "samaritans", "nhs_111"], "{services:?}");
     assert!(
         out["signposts"][0]["contact"]
             .as_str()
             .unwrap()
+            .contains("Call 999")
+    );
+    assert!(
+        out["signposts"][1]["contact"]
+            .as_str()
+            .unwrap()
             .contains("116 123")
+    );
+    // Every field of the contract's signpost is kept; name and nations are added.
+    assert_eq!(out["signposts"][2]["nations"], json!(["england"]));
+    assert_eq!(
+        out["signposts"][2]["name"],
+        json!("NHS 111 mental health option")
     );
 }
 
@@ -108,10 +118,7 @@ fn score_phq9_in_northern_ireland_signposts_lifeline_instead_of_nhs_111() {
         .iter()
         .map(|s| s["service"].as_str().unwrap())
         .collect();
-    assert!(
-        services.contains(&"samaritans") && services.contains(&"lifeline"),
-        "{services:?}"
-    );
+    assert_eq!(services, ["999", "samaritans", "lifeline"], "{services:?}");
     assert!(!services.contains(&"nhs_111"));
 }
 

@@ -282,7 +282,7 @@ fn a_service_code_outside_the_plan_contract_is_refused() {
     assert_reported(
         &problems,
         "services.toml: service[2].code",
-        "`shout_85258` is not a service code of plan.md",
+        "`shout_85258` is not a service code; expected one of plan.md's",
     );
 }
 
@@ -376,7 +376,7 @@ fn a_value_of_the_wrong_type_is_refused_naming_its_entry_and_field() {
     assert_reported(
         &problems,
         "services.toml: service[0].crisis",
-        "expected a boolean (line 18)",
+        "expected a boolean (line 24)",
     );
 }
 

@@ -5,6 +5,7 @@
 mod broken;
 mod broken_instruments;
 mod crisis;
+mod fresh;
 mod instruments;
 mod loinc;
 mod real;

@@ -2,7 +2,9 @@
 //! wording.
 
 use painpath_core::person::Nation;
-use painpath_kb::{SERVICE_CODES, TREATMENT_CODES, load, load_dir, version, version_of_dir};
+use painpath_kb::{
+    PAGE_SERVICE_CODES, SERVICE_CODES, TREATMENT_CODES, load, load_dir, version, version_of_dir,
+};
 
 use crate::kb_dir;
 
@@ -48,11 +50,16 @@ fn the_version_is_a_sha256_in_hex_and_matches_the_folder_on_disk() {
 fn every_service_cites_a_known_source_or_is_unconfirmed_with_a_reason() {
     let kb = load().unwrap_or_else(|problems| panic!("{problems}"));
     for service in kb.services() {
-        assert!(SERVICE_CODES.contains(&service.code.as_str()));
-        match (&service.source, &service.unconfirmed) {
+        let code = service.code.as_str();
+        assert!(SERVICE_CODES.contains(&code) || PAGE_SERVICE_CODES.contains(&code));
+        match (service.sources.as_slice(), &service.unconfirmed) {
             (_, Some(reason)) => assert!(!reason.is_empty(), "{}", service.code),
-            (Some(source), None) => assert!(kb.source(source).is_some(), "{}", service.code),
-            (None, None) => panic!("{} is neither sourced nor unconfirmed", service.code),
+            ([], None) => panic!("{} is neither sourced nor unconfirmed", service.code),
+            (sources, None) => {
+                for source in sources {
+                    assert!(kb.source(source).is_some(), "{}", service.code);
+                }
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use painpath_core::kb::Service;
+use painpath_core::crisis::{HelpNow, Line};
 use painpath_core::person::{Nation, Role};
 
 use super::{Layout, render};
@@ -16,7 +16,12 @@ use crate::error::PageError;
 #[template(path = "help.html")]
 struct HelpPage<'a> {
     layout: Layout,
-    services: Vec<&'a Service>,
+    services: HelpNow<'a>,
+    /// The GP, 111 and GP out-of-hours routes, from the knowledge base.
+    not_an_emergency: Vec<Line<'a>>,
+    /// Whether any help-now entry is overdue for a re-check: it is still shown (a number that
+    /// may have changed is better than none), and the page says so.
+    stale: bool,
     nation_known: bool,
     nation_label: &'static str,
 }
@@ -43,9 +48,12 @@ pub async fn show(
             .and_then(|d| d.nation),
         _ => None,
     };
+    let services = painpath_core::crisis::help_now(&state.kb, nation);
     let page = HelpPage {
         layout: Layout::new(&state, caller.as_ref(), "Need help now?", "/help"),
-        services: painpath_core::crisis::help_now(&state.kb, nation),
+        stale: services.any_stale(state.clock.today()),
+        services,
+        not_an_emergency: painpath_core::crisis::not_an_emergency(&state.kb, nation),
         nation_known: nation.is_some(),
         nation_label: nation.map(Nation::label).unwrap_or(""),
     };

@@ -11,9 +11,10 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use painpath_core::crisis::{AfterScore, HelpNow};
 use painpath_core::instruments::Instrument;
 use painpath_core::instruments::response::{self, Response as Completed};
-use painpath_core::kb::{Answers, InstrumentText, ItemText, Service};
+use painpath_core::kb::{Answers, InstrumentText, ItemText};
 use painpath_core::problems::Problems;
 use painpath_store::NewQuestionnaire;
 
@@ -153,7 +154,7 @@ struct StepPage<'a> {
     questions: Vec<Question>,
     map: Option<BodyMap>,
     problems: Problems,
-    crisis: Vec<&'a Service>,
+    crisis: HelpNow<'a>,
     /// Who has been told of the alert, as the person is told it.
     told: &'static str,
     notice: String,
@@ -253,7 +254,7 @@ async fn step_page<'a>(
             who_is_told(state, caller).await?.message(),
         )
     } else {
-        (Vec::new(), "")
+        (HelpNow::default(), "")
     };
     Ok(StepPage {
         layout: Layout::new(state, Some(caller), text.title.clone(), "/questionnaires"),
@@ -551,8 +552,9 @@ struct ResultPage<'a> {
     code: &'static str,
     title: String,
     date: String,
-    crisis: Vec<&'a Service>,
+    crisis: HelpNow<'a>,
     told: &'static str,
+    after: AfterScore<'a>,
     score: String,
     band: String,
     explanation: Vec<String>,
@@ -609,14 +611,17 @@ pub async fn result(
     let completed = crate::questionnaires::completed_of(stored)
         .map_err(|p| PageError::Internal(p.to_string()))?;
     let summary = completed.summary();
+    let nation = nation_of(&state, &caller).await;
+    // What to do next (the GP soon, NHS Talking Therapies), from core's bands: the template
+    // `questionnaires/after_score.html` shows it below the score.
+    let after = painpath_core::crisis::after_score(&state.kb, &completed, nation);
     let (crisis, told) = if summary.self_harm_risk {
-        let nation = nation_of(&state, &caller).await;
         (
             painpath_core::crisis::help_now(&state.kb, nation),
             who_is_told(&state, &caller).await?.message(),
         )
     } else {
-        (Vec::new(), "")
+        (HelpNow::default(), "")
     };
     render(&ResultPage {
         layout: Layout::new(
@@ -630,6 +635,7 @@ pub async fn result(
         date: uk_date(stored.date),
         crisis,
         told,
+        after,
         score: summary.text.clone(),
         band: band_label(text, &summary),
         explanation: explain(text, &completed),

@@ -28,6 +28,9 @@ pub struct PeriodRow {
     pub end: String,
     pub outcome: &'static str,
     pub source: &'static str,
+    /// Whether it is a medicine (the knowledge base's medicines group, or a medicine recorded by
+    /// its type): the form for recording that it stopped then warns against stopping suddenly.
+    pub medicine: bool,
 }
 
 pub struct Group {
@@ -55,6 +58,18 @@ impl TreatmentsPage {
     }
 }
 
+/// Whether a period is of a medicine: a treatment in the knowledge base's medicines group, or a
+/// medicine recorded by its type ("Other medicines, by type").
+fn is_medicine(state: &AppState, therapy: &Therapy) -> bool {
+    match therapy {
+        Therapy::Treatment(code) => state
+            .kb
+            .treatment(code.as_str())
+            .is_some_and(|t| t.group == TreatmentGroup::Medicines),
+        Therapy::Medication(_) => true,
+    }
+}
+
 fn row(state: &AppState, p: &TreatmentPeriod) -> PeriodRow {
     let what = match &p.therapy {
         Therapy::Treatment(code) => state
@@ -76,6 +91,7 @@ fn row(state: &AppState, p: &TreatmentPeriod) -> PeriodRow {
             PeriodSource::Clinician => "Your clinician",
             PeriodSource::Course => "A clinic course",
         },
+        medicine: is_medicine(state, &p.therapy),
     }
 }
 

@@ -4,6 +4,7 @@
 mod access;
 mod api_diary;
 mod api_other;
+mod crisis;
 mod duty;
 mod helpers;
 mod openapi;

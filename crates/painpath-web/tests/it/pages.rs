@@ -467,8 +467,8 @@ async fn help_for_someone_not_signed_in_lists_every_nations_line_after_999() {
     for name in [
         "Samaritans",
         "Shout",
-        "NHS 111 mental health option",
-        "Lifeline",
+        "England: NHS 111 mental health option",
+        "Northern Ireland: Lifeline",
     ] {
         assert!(
             services.iter().any(|s| s == name),
@@ -490,9 +490,14 @@ async fn help_for_a_patient_who_has_not_said_where_they_live_lists_every_nations
         Some("999 or A&E"),
         "{html}"
     );
-    assert!(services.iter().any(|s| s == "Lifeline"), "{services:?}");
     assert!(
-        services.iter().any(|s| s == "NHS 111 mental health option"),
+        services.iter().any(|s| s == "Northern Ireland: Lifeline"),
+        "{services:?}"
+    );
+    assert!(
+        services
+            .iter()
+            .any(|s| s == "England: NHS 111 mental health option"),
         "{services:?}"
     );
     assert!(

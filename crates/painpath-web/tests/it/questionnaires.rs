@@ -710,6 +710,7 @@ async fn a_phq9_with_item_9_above_0_opens_one_alert_for_the_linked_clinician_unt
         .iter()
         .filter_map(|s| s["service"].as_str())
         .collect();
+    assert_eq!(services.first(), Some(&"999"), "999 first: {services:?}");
     assert!(
         services.contains(&"samaritans") && services.contains(&"nhs_111"),
         "{services:?}"
@@ -1561,5 +1562,5 @@ async fn a_phq9_sent_with_nation_northern_ireland_signposts_lifeline_not_nhs_111
         .iter()
         .filter_map(|s| s["service"].as_str().map(str::to_owned))
         .collect();
-    assert_eq!(services, ["samaritans", "lifeline"], "{r:?}");
+    assert_eq!(services, ["999", "samaritans", "lifeline"], "{r:?}");
 }
