@@ -25,7 +25,11 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 pub struct Response {
     pub status: u16,
     headers: Vec<(String, String)>,
+    /// The body as sent: still compressed when the server compressed it.
     pub body: Vec<u8>,
+    /// Every byte of this response read from the socket: status line, headers, the blank line,
+    /// the body and any chunked framing. What a slow line has to carry.
+    pub wire_bytes: usize,
 }
 
 impl Response {
@@ -181,19 +185,22 @@ impl Conn {
     }
 }
 
-async fn read_line(stream: &mut BufReader<TcpStream>) -> anyhow::Result<String> {
+/// Reads one line, adding the bytes it took (line end included) to `wire`.
+async fn read_line(stream: &mut BufReader<TcpStream>, wire: &mut usize) -> anyhow::Result<String> {
     let mut line = String::new();
     let n = stream.read_line(&mut line).await?;
     if n == 0 {
         bail!("the server closed the connection");
     }
+    *wire += n;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 /// Reads a status line, headers and a body framed by `Content-Length` or `chunked`; says whether
 /// the connection stays open.
 async fn read_response(stream: &mut BufReader<TcpStream>) -> anyhow::Result<(Response, bool)> {
-    let status_line = read_line(stream).await?;
+    let mut wire = 0;
+    let status_line = read_line(stream, &mut wire).await?;
     let mut parts = status_line.splitn(3, ' ');
     let version = parts.next().unwrap_or_default();
     let status: u16 = parts
@@ -202,7 +209,7 @@ async fn read_response(stream: &mut BufReader<TcpStream>) -> anyhow::Result<(Res
         .with_context(|| format!("a malformed status line: {status_line:?}"))?;
     let mut headers = Vec::new();
     loop {
-        let line = read_line(stream).await?;
+        let line = read_line(stream, &mut wire).await?;
         if line.is_empty() {
             break;
         }
@@ -215,19 +222,20 @@ async fn read_response(stream: &mut BufReader<TcpStream>) -> anyhow::Result<(Res
         status,
         headers,
         body: Vec::new(),
+        wire_bytes: 0,
     };
     let chunked = response
         .header("transfer-encoding")
         .is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
     if chunked {
         loop {
-            let size_line = read_line(stream).await?;
+            let size_line = read_line(stream, &mut wire).await?;
             let size_hex = size_line.split(';').next().unwrap_or_default().trim();
             let size = usize::from_str_radix(size_hex, 16)
                 .with_context(|| format!("a malformed chunk size: {size_line:?}"))?;
             if size == 0 {
                 // Trailers, if any, end with an empty line.
-                while !read_line(stream).await?.is_empty() {}
+                while !read_line(stream, &mut wire).await?.is_empty() {}
                 break;
             }
             ensure!(
@@ -237,7 +245,8 @@ async fn read_response(stream: &mut BufReader<TcpStream>) -> anyhow::Result<(Res
             let start = response.body.len();
             response.body.resize(start + size, 0);
             stream.read_exact(&mut response.body[start..]).await?;
-            read_line(stream).await?;
+            wire += size;
+            read_line(stream, &mut wire).await?;
         }
     } else if let Some(length) = response.header("content-length") {
         let length: usize = length
@@ -246,9 +255,11 @@ async fn read_response(stream: &mut BufReader<TcpStream>) -> anyhow::Result<(Res
         ensure!(length <= MAX_BODY, "the body is too large");
         response.body.resize(length, 0);
         stream.read_exact(&mut response.body).await?;
+        wire += length;
     } else if status != 204 && status != 304 && !(100..200).contains(&status) {
         bail!("a response without Content-Length or chunked framing (HTTP {status})");
     }
+    response.wire_bytes = wire;
     let close = response
         .header("connection")
         .is_some_and(|v| v.eq_ignore_ascii_case("close"))

@@ -18,19 +18,26 @@
 //!    connections, one distinct date per request, and reads resident memory at the end;
 //! 4. fills the patient's diary to ten years (3650 days), checks every acknowledged day is
 //!    there, then times `GET /diary` (a signed-in page) beside a bare axum handler;
-//! 5. with `--postgres URL`, the same write figures against `painpath serve --database` in a fresh
-//!    database, beside raw PostgreSQL single-row inserts (only these with `--skip-sqlite`).
+//! 5. counts the bytes on the wire of `GET /check-in` for the signed-in patient (warm cache: the
+//!    page alone), brotli and gzip beside uncompressed, and of the stylesheet (cold cache);
+//! 6. sends a burst of concurrent sign-ins (`--sign-ins`, mostly wrong passwords) and reads
+//!    resident memory a second after the last answer;
+//! 7. with `--postgres URL`, the same write figures and sign-in burst against `painpath serve
+//!    --database` in a fresh database, beside raw PostgreSQL single-row inserts (only these with
+//!    `--skip-sqlite`).
 //!
 //! The load is bounded twice: a fixed number of requests, and an overall time limit after which
 //! every phase stops early (the table then says so). It only ever talks to loopback addresses.
 //! This crate has no tests and `cargo test` never runs it: timings belong here, not in tests.
 
+mod burst;
 mod hello;
 mod http;
 mod load;
 mod raw;
 mod seed;
 mod server;
+mod weight;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -82,6 +89,10 @@ struct Args {
     /// Timed, sequential requests of the diary page and of the bare handler.
     #[arg(long, default_value_t = 1000)]
     diary_requests: usize,
+    /// Concurrent sign-ins in the burst that resident memory is read after (each on its own
+    /// connection, one in ten with the right password).
+    #[arg(long, default_value_t = 200)]
+    sign_ins: usize,
     /// Measure PostgreSQL only (needs --postgres): no SQLite rounds, diary page or SQLite memory
     /// figures. For working on the PostgreSQL backend; the figures of record come from a full run.
     #[arg(long)]
@@ -127,6 +138,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         args.diary_requests > 0,
         "--diary-requests must be at least 1"
     );
+    ensure!(args.sign_ins > 0, "--sign-ins must be at least 1");
     if let Some(url) = &args.postgres {
         let host = raw::postgres_host(url)
             .context("--postgres: expected postgres://USER:PASSWORD@HOST:PORT/DATABASE")?;
@@ -176,7 +188,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
         if let Some(diary) = &sqlite.diary {
             report.diary(diary);
         }
+        if let Some(weights) = &sqlite.weights {
+            report.weights(weights);
+        }
         report.memory("SQLite", &sqlite);
+        report.burst("SQLite", &sqlite.burst);
+        report.server_errors("SQLite", &log);
     }
 
     // ----- PostgreSQL ---------------------------------------------------------------------
@@ -213,6 +230,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
         dropped.1?;
         report.writes("PostgreSQL", &pg.rounds);
         report.memory("PostgreSQL", &pg);
+        report.burst("PostgreSQL", &pg.burst);
+        report.server_errors("PostgreSQL", &log);
     }
 
     print!("{}", report.render());
@@ -303,11 +322,29 @@ struct ServerFigures {
     loaded_rss: u64,
     peak_rss: u64,
     diary: Option<DiaryFigures>,
+    weights: Option<weight::PageWeights>,
+    burst: BurstFigures,
+}
+
+/// The sign-in burst and the memory around it.
+struct BurstFigures {
+    burst: burst::Burst,
+    /// Resident just before the burst.
+    before_rss: u64,
+    /// Resident `burst::SETTLE` after the last answer.
+    after_rss: u64,
+    /// The most resident during the burst, or over the server's life when the peak could not be
+    /// started again (`peak_is_the_burst` false).
+    peak_rss: u64,
+    peak_is_the_burst: bool,
 }
 
 struct DiaryFigures {
     entries: usize,
+    /// Uncompressed (no `Accept-Encoding`).
     page: Run,
+    /// Brotli, as a browser asks for it.
+    page_br: Run,
     hello: Run,
 }
 
@@ -389,21 +426,68 @@ async fn painpath_phase(
             server.addr,
             "/diary",
             true,
+            None,
+            args.diary_requests,
+            budget.left(),
+        )
+        .await?;
+        step("timing the diary page compressed, as a browser asks for it");
+        let page_br = page_latency(
+            server.addr,
+            "/diary",
+            true,
+            Some(weight::BROWSER_ENCODINGS),
             args.diary_requests,
             budget.left(),
         )
         .await?;
         let hello_addr = hello::serve().await?;
         step("timing the bare axum handler");
-        let hello =
-            page_latency(hello_addr, "/", false, args.diary_requests, budget.left()).await?;
+        let hello = page_latency(
+            hello_addr,
+            "/",
+            false,
+            None,
+            args.diary_requests,
+            budget.left(),
+        )
+        .await?;
         Some(DiaryFigures {
             entries,
             page,
+            page_br,
             hello,
         })
     } else {
         None
+    };
+    // The page weighs the same on either backend, so it is measured once, with the diary.
+    let weights = if diary.is_some() {
+        step(&format!(
+            "counting the bytes of {} on the wire",
+            weight::PAGE
+        ));
+        Some(weight::measure(server.addr).await?)
+    } else {
+        None
+    };
+    // Last: afterwards this address may be refused sign-ins for the limit's window.
+    let accounts = seed::usernames(args.rounds);
+    step(&format!(
+        "a burst of {} concurrent sign-ins over {} accounts",
+        args.sign_ins,
+        accounts.len()
+    ));
+    let before_rss = server.resident_bytes()?;
+    let peak_is_the_burst = server.reset_peak();
+    let burst = burst::sign_ins(server.addr, &accounts, args.sign_ins, budget.left()).await?;
+    tokio::time::sleep(burst::SETTLE).await;
+    let burst = BurstFigures {
+        after_rss: server.resident_bytes()?,
+        peak_rss: server.peak_resident_bytes()?,
+        before_rss,
+        peak_is_the_burst,
+        burst,
     };
     server.stop().await?;
     Ok(ServerFigures {
@@ -413,6 +497,8 @@ async fn painpath_phase(
         loaded_rss,
         peak_rss,
         diary,
+        weights,
+        burst,
     })
 }
 
@@ -513,11 +599,12 @@ async fn count_entries(
 }
 
 /// Times `count` sequential GETs of `path` on one keep-alive connection, after a warm-up; signs
-/// the patient in first when `signed_in`.
+/// the patient in first when `signed_in`, and asks for `accept` encodings when given.
 async fn page_latency(
     addr: SocketAddr,
     path: &'static str,
     signed_in: bool,
+    accept: Option<&'static str>,
     count: usize,
     limit: Duration,
 ) -> anyhow::Result<Run> {
@@ -528,30 +615,43 @@ async fn page_latency(
         String::new()
     };
     for _ in 0..WARM_UP {
-        get(&mut conn, path, &cookie).await?;
+        get(&mut conn, path, &cookie, accept).await?;
     }
     let cookie = Arc::new(cookie);
     load::run(count, vec![conn], limit, move |mut conn, _| {
         let cookie = Arc::clone(&cookie);
         async move {
-            let result = get(&mut conn, path, &cookie).await;
+            let result = get(&mut conn, path, &cookie, accept).await;
             (conn, result)
         }
     })
     .await
 }
 
-/// One GET that must answer 200, with the session cookie when there is one.
-async fn get(conn: &mut Conn, path: &str, cookie: &str) -> anyhow::Result<()> {
-    let headers: &[(&str, &str)] = if cookie.is_empty() {
-        &[]
-    } else {
-        &[("Cookie", cookie)]
-    };
-    conn.send("GET", path, headers, None)
+/// One GET that must answer 200, with the session cookie when there is one, and compressed as
+/// `accept` asks (the client only counts the bytes, it does not decode them here).
+async fn get(
+    conn: &mut Conn,
+    path: &str,
+    cookie: &str,
+    accept: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut headers = Vec::new();
+    if !cookie.is_empty() {
+        headers.push(("Cookie", cookie));
+    }
+    if let Some(a) = accept {
+        headers.push(("Accept-Encoding", a));
+    }
+    let r = conn
+        .send("GET", path, &headers, None)
         .await?
-        .expect(200, path)
-        .map(|_| ())
+        .expect(200, path)?;
+    ensure!(
+        accept.is_none() || r.header("content-encoding").is_some(),
+        "{path} was not compressed when asked"
+    );
+    Ok(())
 }
 
 fn log_tail(log: &Path) -> String {
@@ -576,6 +676,19 @@ fn ms(d: Duration) -> String {
 
 fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+/// A byte count with a space every three digits, as the docs write them.
+fn bytes(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    format!("{out} B")
 }
 
 /// "not measured" when the time limit cut the figure short, else whether the goal is met.
@@ -648,11 +761,12 @@ impl Report {
             details: Vec::new(),
             postgres_version: None,
             args: format!(
-                "--requests {} --rounds {} --connections {} --diary-requests {} --time-limit {}{}{}",
+                "--requests {} --rounds {} --connections {} --diary-requests {} --sign-ins {} --time-limit {}{}{}",
                 args.requests,
                 args.rounds,
                 args.connections,
                 args.diary_requests,
+                args.sign_ins,
                 args.time_limit,
                 if args.postgres.is_some() {
                     " --postgres URL"
@@ -771,12 +885,135 @@ impl Report {
                 d.page.percentile(99.0) < Duration::from_millis(10),
             ),
         ]);
+        self.rows.push([
+            format!(
+                "Diary page p50 / p99 compressed, as a browser asks (brotli){}",
+                short_mark(&d.page_br)
+            ),
+            format!(
+                "{} / {}",
+                ms(d.page_br.percentile(50.0)),
+                ms(d.page_br.percentile(99.0))
+            ),
+            format!(
+                "{} / {} uncompressed (above)",
+                ms(d.page.percentile(50.0)),
+                ms(d.page.percentile(99.0))
+            ),
+            String::new(),
+            "< 10 ms (p99)".into(),
+            verdict(
+                d.page_br.cut_short(),
+                d.page_br.percentile(99.0) < Duration::from_millis(10),
+            ),
+        ]);
         self.details.push(format!(
-            "diary page: {} requests, max {}; bare handler max {}",
+            "diary page: {} requests, max {} ({} compressed); bare handler max {}",
             d.page.done,
             ms(d.page.max()),
+            ms(d.page_br.max()),
             ms(d.hello.max())
         ));
+    }
+
+    fn weights(&mut self, w: &weight::PageWeights) {
+        let plain = w.page.iter().find(|x| x.name == "uncompressed");
+        for x in &w.page {
+            let beside = match plain {
+                Some(p) if x.name != p.name => {
+                    format!("{} uncompressed (body {})", bytes(p.wire), bytes(p.body))
+                }
+                _ => String::new(),
+            };
+            let share = match plain {
+                Some(p) if x.name != p.name && p.wire > 0 => {
+                    format!("{:.0} %", x.wire as f64 * 100.0 / p.wire as f64)
+                }
+                _ => String::new(),
+            };
+            self.rows.push([
+                format!(
+                    "Check-in page on the wire, warm cache, {} (GET {}: status line, headers and body)",
+                    x.name,
+                    weight::PAGE
+                ),
+                format!("{} (body {})", bytes(x.wire), bytes(x.body)),
+                beside,
+                share,
+                format!("≤ {} (14 KiB)", bytes(weight::GOAL_BYTES)),
+                yes_no(x.wire <= weight::GOAL_BYTES),
+            ]);
+        }
+        let css = w
+            .stylesheet
+            .iter()
+            .map(|x| format!("{} {}", x.name, bytes(x.wire)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.details.push(format!(
+            "stylesheet {} on the wire, fetched by a cold cache only (then kept for a year): {css}",
+            w.stylesheet_href
+        ));
+    }
+
+    fn burst(&mut self, backend: &str, b: &BurstFigures) {
+        let n = b.burst.sign_ins;
+        let cut = if b.burst.cut_short {
+            " (cut short by --time-limit)"
+        } else {
+            ""
+        };
+        let peak = if b.peak_is_the_burst {
+            "peak during the burst"
+        } else {
+            "peak since start"
+        };
+        self.rows.push([
+            format!(
+                "Resident memory {} s after {n} concurrent sign-ins, {backend}{cut}",
+                burst::SETTLE.as_secs()
+            ),
+            format!(
+                "{} ({peak} {}; {} before)",
+                mb(b.after_rss),
+                mb(b.peak_rss),
+                mb(b.before_rss)
+            ),
+            String::new(),
+            String::new(),
+            "< 100 MB".into(),
+            verdict(b.burst.cut_short, b.after_rss < 100_000_000),
+        ]);
+        self.rows.push([
+            format!("Answers to the {n} sign-ins, {backend} (HTTP status: count)"),
+            b.burst.statuses_text(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+        self.details.push(format!(
+            "{backend} sign-in burst: {n} at once over {} accounts and {} usernames nobody has, {} with the right password, all answered in {:.2} s",
+            b.burst.accounts,
+            burst::UNKNOWN.len(),
+            b.burst.right_passwords,
+            b.burst.elapsed.as_secs_f64()
+        ));
+    }
+
+    /// How many errors the server logged (each 500 is logged once, where it becomes a response),
+    /// and the first, so that a failed request in the load can be traced.
+    fn server_errors(&mut self, backend: &str, log: &Path) {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let errors: Vec<&str> = text.lines().filter(|l| l.contains(" ERROR ")).collect();
+        self.details.push(match errors.first() {
+            None => format!("{backend} server log: no errors"),
+            Some(first) => format!(
+                "{backend} server log: {} errors, the first: `{}`",
+                errors.len(),
+                first.trim()
+            ),
+        });
     }
 
     fn memory(&mut self, backend: &str, s: &ServerFigures) {

@@ -15,6 +15,18 @@ pub const PASSWORD: &str = "bench password, never used anywhere else";
 /// The first patient's username, whose diary page is timed.
 pub const PATIENT: &str = "benchpatient1";
 
+/// The administrator's and the clinician's usernames.
+pub const ADMIN: &str = "benchadmin";
+pub const CLINICIAN: &str = "benchclinician";
+
+/// Every account `seed` makes for `patients` patients: the administrator, the clinician and each
+/// patient.
+pub fn usernames(patients: usize) -> Vec<String> {
+    let mut names = vec![ADMIN.to_owned(), CLINICIAN.to_owned()];
+    names.extend((1..=patients).map(|n| format!("benchpatient{n}")));
+    names
+}
+
 /// The seeded patient.
 pub struct Patient {
     pub id: i64,
@@ -30,14 +42,14 @@ pub async fn seed(
 ) -> anyhow::Result<Vec<Patient>> {
     let mut conn = Conn::connect(addr).await?;
 
-    redeem_account_link(&mut conn, first_admin_link, "benchadmin", "Bench Admin").await?;
-    let admin = api_token(&mut conn, "benchadmin").await?;
+    redeem_account_link(&mut conn, first_admin_link, ADMIN, "Bench Admin", 303).await?;
+    let admin = api_token(&mut conn, ADMIN).await?;
 
     let staff = post_json(
         &mut conn,
         "/api/admin/accounts",
         &admin,
-        &json!({"username": "benchclinician", "display_name": "Bench Clinician", "role": "clinician"}),
+        &json!({"username": CLINICIAN, "display_name": "Bench Clinician", "role": "clinician"}),
     )
     .await
     .context("creating the clinician")?;
@@ -56,7 +68,7 @@ pub async fn seed(
     )
     .await?
     .expect(303, "setting the clinician's password")?;
-    let clinician = api_token(&mut conn, "benchclinician").await?;
+    let clinician = api_token(&mut conn, CLINICIAN).await?;
 
     let mut made = Vec::with_capacity(patients);
     for n in 1..=patients {
@@ -72,6 +84,8 @@ pub async fn seed(
             invitation,
             &username,
             &format!("Bench Patient {n}"),
+            // A new patient is shown their recovery codes (once) rather than sent on.
+            200,
         )
         .await?;
         let token = api_token(&mut conn, &username).await?;
@@ -95,12 +109,14 @@ pub fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 
-/// Redeems a first-admin or invitation link through its form, as a browser would.
+/// Redeems a first-admin or invitation link through its form, as a browser would; `expected` is
+/// the status the server answers a redeemed link with.
 async fn redeem_account_link(
     conn: &mut Conn,
     url: &str,
     username: &str,
     display_name: &str,
+    expected: u16,
 ) -> anyhow::Result<()> {
     let origin = conn.origin();
     let body = form(&[
@@ -119,7 +135,7 @@ async fn redeem_account_link(
         }),
     )
     .await?
-    .expect(303, &format!("redeeming the link for {username}"))?;
+    .expect(expected, &format!("redeeming the link for {username}"))?;
     Ok(())
 }
 

@@ -92,6 +92,13 @@ impl Server {
         proc_status_kib(self.pid, "VmHWM:").map(|kib| kib * 1024)
     }
 
+    /// Starts the peak (`VmHWM`) again from the resident memory now, so that the next peak read
+    /// is the peak of what follows (writing 5 to `/proc/PID/clear_refs`, Linux 4.0 and later).
+    /// Says whether the kernel let it.
+    pub fn reset_peak(&self) -> bool {
+        std::fs::write(format!("/proc/{}/clear_refs", self.pid), "5").is_ok()
+    }
+
     /// Stops the server and waits for it to go.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         self.child.kill().await.context("stopping the server")

@@ -221,7 +221,7 @@ test('for a screen reader, and with styles off, the map is a plain list of 19 la
   assert.deepEqual(ids, ORDER.map((c) => `region-${c}`));
 
   // Styles off: no drawing, and every checkbox shows with its label.
-  await page.route('**/static/app.css', (r) => r.abort());
+  await page.route('**/static/app.*.css', (r) => r.abort());
   await openMap(page);
   assert.equal(await page.isVisible('.bodymap-drawing'), false);
   assert.equal(await page.isVisible('.bodymap-summary'), false);

@@ -70,7 +70,8 @@ impl FromRequest<AppState> for SignedForm {
             .unwrap_or_default();
         let fields = read_fields(req, state).await?;
         // An empty expected token means no browser session (an API token): forms are for browsers.
-        if expected.is_empty() || !constant_time_eq(fields.get(CSRF_FIELD), &expected) {
+        let sent = unmask_csrf(fields.get(CSRF_FIELD)).unwrap_or_default();
+        if expected.is_empty() || !constant_time_eq(&sent, expected.as_bytes()) {
             return Err(PageError::Message(
                 StatusCode::FORBIDDEN,
                 "This form has expired. Go back, reload the page and try again; nothing was saved."
@@ -93,12 +94,46 @@ impl FromRequest<AppState> for PublicForm {
     }
 }
 
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+/// The session's CSRF token as a page carries it: a fresh random pad, then the token XOR that
+/// pad, both in hex. Every page shows different text for the same token, so a compressed page
+/// gives away nothing about the token through its size (BREACH; docs/architecture.md,
+/// "Compression and caching"), and the token itself never appears in a page.
+pub fn mask_csrf(token: &str) -> String {
+    if token.is_empty() {
+        return String::new();
+    }
+    let token = token.as_bytes();
+    let mut pad = vec![0u8; token.len()];
+    // The operating system's random source failing is not something painpath can work around.
+    getrandom::fill(&mut pad).expect("the operating system's random source should work");
+    let xored: Vec<u8> = pad.iter().zip(token).map(|(p, t)| p ^ t).collect();
+    let mut out = String::with_capacity(token.len() * 4);
+    for &b in pad.iter().chain(&xored) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// The token a masked field stands for, or `None` if the field is not a masked token.
+fn unmask_csrf(masked: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let bytes = masked.as_bytes();
+    if bytes.is_empty() || !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    let decoded = bytes
+        .chunks(2)
+        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
+        .collect::<Option<Vec<u8>>>()?;
+    let (pad, xored) = decoded.split_at(decoded.len() / 2);
+    Some(pad.iter().zip(xored).map(|(p, x)| p ^ x).collect())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
@@ -120,8 +155,37 @@ mod tests {
 
     #[test]
     fn tokens_compare_equal_only_when_identical() {
-        assert!(constant_time_eq("abc", "abc"));
-        assert!(!constant_time_eq("abc", "abd"));
-        assert!(!constant_time_eq("abc", "ab"));
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn a_masked_token_differs_every_time_and_unmasks_to_the_token() {
+        let token = "3f".repeat(32);
+        let (a, b) = (mask_csrf(&token), mask_csrf(&token));
+        assert_ne!(a, b, "each page gets its own pad");
+        assert!(!a.contains(&token), "the token itself is not in the page");
+        assert_eq!(unmask_csrf(&a).as_deref(), Some(token.as_bytes()));
+        assert_eq!(unmask_csrf(&b).as_deref(), Some(token.as_bytes()));
+    }
+
+    #[test]
+    fn a_bare_truncated_or_altered_token_does_not_unmask_to_the_token() {
+        let token = "3f".repeat(32);
+        let masked = mask_csrf(&token);
+        // The token as it was sent before masking, half of a masked one, a flipped digit, junk.
+        assert_ne!(unmask_csrf(&token).as_deref(), Some(token.as_bytes()));
+        assert_ne!(
+            unmask_csrf(&masked[..masked.len() / 2]).as_deref(),
+            Some(token.as_bytes())
+        );
+        let mut flipped = masked.into_bytes();
+        flipped[200] = if flipped[200] == b'0' { b'1' } else { b'0' };
+        let flipped = String::from_utf8(flipped).expect("hex stays text");
+        assert_ne!(unmask_csrf(&flipped).as_deref(), Some(token.as_bytes()));
+        assert_eq!(unmask_csrf("zz".repeat(64).as_str()), None);
+        assert_eq!(unmask_csrf(""), None);
+        assert_eq!(mask_csrf(""), "", "no session, no token");
     }
 }

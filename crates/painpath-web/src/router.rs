@@ -9,16 +9,24 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::handler::Handler;
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::access::{Access, Kind, guard};
+use crate::error::PageError;
 use crate::{AppState, api, openapi, pages};
+
+/// Answers smaller than this go as they are: a redirect, a short JSON answer or an empty 204 would
+/// gain a few bytes at best, and the first segment on the wire has room for them anyway.
+pub const COMPRESS_FROM_BYTES: u64 = 1024;
 
 /// One row of the route table, without its handler: what the census test reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,6 +163,10 @@ pub fn app(state: AppState) -> Router {
     let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
     for Route { info, handler } in routes() {
         let (access, kind) = (info.access, info.kind);
+        let handler = match kind {
+            Kind::Page => handler.route_layer(middleware::from_fn(html_rejections)),
+            Kind::Api => handler,
+        };
         let guarded = handler.route_layer(middleware::from_fn_with_state(
             state.clone(),
             move |State(s): State<AppState>, req: Request, next: Next| {
@@ -204,5 +216,83 @@ pub fn app(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        // Inside the headers above, so a compressed answer keeps them; brotli when the browser
+        // offers it (every current one does over HTTPS), else gzip, else as it is.
+        .layer(
+            CompressionLayer::new().br(true).gzip(true).compress_when(
+                SizeAbove::new(COMPRESS_FROM_BYTES)
+                    .and(NotForContentType::IMAGES)
+                    .and(NotForContentType::SSE),
+            ),
+        )
+        .layer(middleware::from_fn(no_compression_for_other_sites))
         .layer(CatchPanicLayer::new())
+}
+
+/// BREACH (docs/architecture.md, "Compression and caching"): an attacker who can watch the size
+/// of encrypted answers, and make the victim's browser send requests carrying text of their
+/// choosing, can learn a secret that sits beside that text in a compressed page. Only requests
+/// another site starts can carry the attacker's text, and browsers say so in `Sec-Fetch-Site`;
+/// those answers go uncompressed. The session cookie is SameSite=Strict, so a cross-site request
+/// carries no session and no secret anyway; this also covers a sibling subdomain (same-site, so
+/// the cookie goes), and costs nothing to the pages people move between (same-origin).
+async fn no_compression_for_other_sites(mut req: Request, next: Next) -> Response {
+    let started_elsewhere = req
+        .headers()
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"cross-site" || v.as_bytes() == b"same-site");
+    if started_elsewhere {
+        req.headers_mut().remove(header::ACCEPT_ENCODING);
+    }
+    let mut response = next.run(req).await;
+    // A shared cache must not hand the uncompressed copy made for another site's request to
+    // this site's pages (or the other way round): the answer depends on this header too.
+    let varies_by_encoding = response
+        .headers()
+        .get_all(header::VARY)
+        .iter()
+        .any(|v| v.as_bytes().eq_ignore_ascii_case(b"accept-encoding"));
+    if varies_by_encoding {
+        response
+            .headers_mut()
+            .append(header::VARY, HeaderValue::from_static("sec-fetch-site"));
+    }
+    response
+}
+
+/// A page whose address cannot be read answers with the error page, not axum's plain-text
+/// rejection: a path parameter that is not what the route takes (`/patients/abc`) names nothing
+/// that can exist, so 404; a query that cannot be read (`?part=two`) is 400. Every page handler
+/// is covered without changing it, and so is every page added later. Only the plain-text answers
+/// of extractors are rewritten: pages themselves answer HTML, a redirect or the stylesheet.
+async fn html_rejections(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let plain_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/plain"));
+    if !response.status().is_client_error() || !plain_text {
+        return response;
+    }
+    let status = response.status();
+    // An extractor's rejection is one short sentence; anything longer is not one and is not read.
+    let body = axum::body::to_bytes(response.into_body(), 4096)
+        .await
+        .unwrap_or_default();
+    // axum's path rejection (`FailedToDeserializePathParams`) starts its text so.
+    if body.starts_with(b"Invalid URL") {
+        return PageError::NotFound.into_response();
+    }
+    let status = if status == StatusCode::NOT_FOUND {
+        status
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    PageError::Message(
+        status,
+        "Part of this page's address could not be read. Go back and follow the link again, \
+         or check the address."
+            .into(),
+    )
+    .into_response()
 }

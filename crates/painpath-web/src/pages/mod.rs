@@ -46,6 +46,7 @@ pub struct Layout {
 pub struct SignedIn {
     pub name: String,
     pub role: Role,
+    /// The session's CSRF token masked for this page (`forms::mask_csrf`).
     pub csrf: String,
 }
 
@@ -73,7 +74,7 @@ impl Layout {
             signed_in: caller.map(|c| SignedIn {
                 name: c.account.display_name.clone(),
                 role: c.account.role,
-                csrf: c.csrf().to_owned(),
+                csrf: crate::forms::mask_csrf(c.csrf()),
             }),
             low_glare: caller.is_some_and(|c| c.preferences.low_glare),
             large_text: caller.is_some_and(|c| c.preferences.large_text),
@@ -104,6 +105,11 @@ impl Layout {
             c.push("large-text");
         }
         c.join(" ")
+    }
+
+    /// The stylesheet's content-hashed address (`pages::assets`).
+    pub fn stylesheet(&self) -> &'static str {
+        assets::stylesheet_href()
     }
 
     pub fn csrf(&self) -> &str {

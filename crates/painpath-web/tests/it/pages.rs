@@ -385,7 +385,16 @@ async fn every_page_has_a_strict_content_security_policy_no_store_and_a_help_lin
         );
     }
     // The stylesheet is no page: it holds no personal data and may be cached.
-    let css = app.get("/static/app.css").send().await;
+    let marker = r#"<link rel="stylesheet" href=""#;
+    let href = pages
+        .iter()
+        .find_map(|(_, r)| {
+            let html = r.text();
+            let start = html.find(marker)? + marker.len();
+            Some(html[start..start + html[start..].find('"')?].to_owned())
+        })
+        .expect("the pages link their stylesheet");
+    let css = app.get(&href).send().await;
     assert_eq!(css.status, 200);
     assert!(css.header("content-security-policy").is_some());
     assert!(css.header("content-type").unwrap().starts_with("text/css"));
