@@ -26,7 +26,15 @@ async function check(page, path) {
 
 test('pages for someone not signed in have no WCAG 2.2 AA violations', async () => {
   const page = await browser.newPage();
-  for (const path of ['/', '/sign-in', '/help', '/no-such-page']) await check(page, path);
+  for (const path of ['/', '/sign-in', '/recover', '/help', '/no-such-page', '/patients/not-a-number']) await check(page, path);
+  // A recovery attempt with problems shown beside their fields.
+  await page.goto(`${server.url}/recover`);
+  await page.fill('#username', 'alex');
+  await page.fill('#code', 'x');
+  await page.fill('#password', 'short');
+  await page.fill('#confirm', 'short');
+  await page.click('button[type=submit]');
+  assert.deepEqual(await axeViolations(page), [], '/recover with problems');
   // A failed sign-in shows an error message.
   await page.goto(`${server.url}/sign-in`);
   await page.fill('#username', 'alex');
@@ -40,7 +48,7 @@ test('patient pages have no WCAG 2.2 AA violations, in both themes', async () =>
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, server.url, ...DEMO.patient);
-  const paths = ['/', '/check-in', '/check-in?date=2026-01-01&copy=yesterday', '/diary', '/treatments', '/details', '/settings', '/help'];
+  const paths = ['/', '/check-in', '/check-in?date=2026-01-01&copy=yesterday', '/diary', '/treatments', '/details', '/settings', '/settings/access', '/help'];
   for (const path of paths) await check(page, path);
   // The form with problems shown.
   await page.goto(`${server.url}/check-in`);
@@ -70,6 +78,15 @@ test('clinician pages, including an invitation link, have no WCAG 2.2 AA violati
   const visitor = await browser.newPage();
   await visitor.goto(link);
   assert.deepEqual(await axeViolations(visitor), []);
+  // The new patient's recovery codes, shown once.
+  await visitor.fill('#display_name', 'Nia Newcomer');
+  await visitor.fill('#username', 'nia.axe');
+  await visitor.fill('#password', 'three random words');
+  await visitor.fill('#confirm', 'three random words');
+  await Promise.all([visitor.waitForNavigation(), visitor.click('button[type=submit]')]);
+  assert.match(await visitor.textContent('h1'), /Your recovery codes/);
+  assert.equal(await visitor.locator('ol.codes li').count(), 8);
+  assert.deepEqual(await axeViolations(visitor), [], 'the recovery codes page');
   await visitor.close();
   await context.close();
 });

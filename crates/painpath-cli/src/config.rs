@@ -20,6 +20,8 @@ pub struct FileConfig {
     pub clinic_address: Option<String>,
     /// Show the FIQR form (only once the clinic has the authors' permission).
     pub fiqr_form_enabled: Option<bool>,
+    /// The reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks).
+    pub trusted_proxies: Option<Vec<String>>,
     pub data: Option<PathBuf>,
     pub database: Option<String>,
 }
@@ -62,6 +64,17 @@ pub fn web_config(file: &FileConfig) -> Result<painpath_web::Config, Failure> {
         clinic_address: env("PAINPATH_CLINIC_ADDRESS")
             .or_else(|| file.clinic_address.clone())
             .unwrap_or_default(),
+        trusted_proxies: {
+            let (key, text) = match env("PAINPATH_TRUSTED_PROXIES") {
+                Some(t) => ("PAINPATH_TRUSTED_PROXIES", t),
+                None => (
+                    "trusted_proxies",
+                    file.trusted_proxies.clone().unwrap_or_default().join(","),
+                ),
+            };
+            painpath_web::proxy::parse_list(&text)
+                .map_err(|e| Failure::Input(vec![format!("{key}: {e}")]))?
+        },
     })
 }
 

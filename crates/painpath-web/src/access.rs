@@ -120,7 +120,10 @@ pub async fn guard(
     let address = req
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| {
+            crate::proxy::client_address(c.0.ip(), req.headers(), &state.config.trusted_proxies)
+                .to_string()
+        })
         .unwrap_or_else(|| "unknown".into());
     req.extensions_mut().insert(auth::ClientAddress(address));
     // A clinician's menu shows how many alerts are on the duty list, on every page they see, so

@@ -227,3 +227,34 @@ impl IntoResponse for PageError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busy_answers_are_503_with_retry_after_for_pages_and_the_api() {
+        for response in [
+            PageError::Busy.into_response(),
+            ApiError::Busy.into_response(),
+            PageError::from(crate::auth::AuthError::Busy).into_response(),
+        ] {
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(
+                response
+                    .headers()
+                    .get(axum::http::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok()),
+                Some("2")
+            );
+        }
+        // Other errors carry no Retry-After.
+        let other = PageError::NotFound.into_response();
+        assert!(
+            other
+                .headers()
+                .get(axum::http::header::RETRY_AFTER)
+                .is_none()
+        );
+    }
+}

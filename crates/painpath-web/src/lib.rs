@@ -16,6 +16,7 @@ mod forms;
 pub mod hasher;
 pub mod openapi;
 mod pages;
+pub mod proxy;
 pub mod questionnaires;
 pub mod router;
 
@@ -42,6 +43,10 @@ pub struct Config {
     /// turns it on once it has recorded the authors' permission (reference/instruments.md 2.6).
     /// Scoring a FIQR through the API or `painpath score` works either way.
     pub fiqr_form_enabled: bool,
+    /// The reverse proxies whose `X-Forwarded-For` is believed, so that the per-address
+    /// sign-in limit counts each person's address rather than the proxy's. Empty: the header is
+    /// ignored (nobody else can choose the address they are counted under).
+    pub trusted_proxies: Vec<proxy::IpBlock>,
 }
 
 impl Config {

@@ -43,3 +43,17 @@ fn serve_with_a_nonsense_address_exits_2_naming_addr() {
     let out = serve(&scratch, &["--addr", "nonsense"]);
     assert_refused_naming(&out, "--addr");
 }
+
+#[test]
+fn serve_with_a_trusted_proxy_that_is_not_an_address_exits_2_naming_it() {
+    let scratch = Scratch::new();
+    let mut cmd = painpath();
+    cmd.arg("serve")
+        .arg("--data")
+        .arg(scratch.data())
+        .args(["--addr", "127.0.0.1:0"])
+        .env("PAINPATH_TRUSTED_PROXIES", "127.0.0.1, proxy.internal");
+    let out = run(cmd);
+    assert_refused_naming(&out, "PAINPATH_TRUSTED_PROXIES");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("proxy.internal"));
+}

@@ -33,6 +33,7 @@ pub fn painpath() -> Command {
         "PAINPATH_PUBLIC_URL",
         "PAINPATH_CLINIC_NAME",
         "PAINPATH_CLINIC_ADDRESS",
+        "PAINPATH_TRUSTED_PROXIES",
         "RUST_LOG",
     ] {
         cmd.env_remove(var);

@@ -13,3 +13,4 @@ mod pages;
 mod questionnaires;
 mod sessions;
 mod transfer;
+mod trust;
