@@ -24,7 +24,7 @@ async function next(page) {
   await Promise.all([page.waitForNavigation(), page.click('button[value=next]')]);
 }
 
-test('a deactivated clinician\'s patient answers item 9, and the duty list shows it to another clinician', async () => {
+test('a patient whose clinician was deactivated answers item 9, and the duty list shows it to another clinician', async () => {
   // The admin deactivates Dr Chris Lee, Siobhan's only clinician, and is told one patient lost theirs.
   const admin = await browser.newContext();
   const ap = await admin.newPage();
