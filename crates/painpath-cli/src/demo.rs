@@ -243,6 +243,9 @@ pub async fn fill(store: &dyn Store, kb: &Kb, today: Date) -> anyhow::Result<Vec
         if p.login.username == "gareth" {
             start_risky_phq9(store, id).await?;
         }
+        if p.login.username == "priya" {
+            staff_reset(store, clinician, id, &p.login).await?;
+        }
     }
     // Dr Hale leaves: Gareth now has no active clinician, so his open alert is on the duty list
     // that both demo clinicians see, and the admin page lists him for linking to someone.
@@ -250,6 +253,39 @@ pub async fn fill(store: &dyn Store, kb: &Kb, today: Date) -> anyhow::Result<Vec
         .set_account_active(&admin_actor, former, false)
         .await?;
     Ok(logins())
+}
+
+/// Priya lost her recovery codes and rang the clinic: Dr Okafor made her a reset link, which she
+/// used, so her home page says who reset her password, when and why, and so does her access
+/// history. The new password is the demo one again.
+async fn staff_reset(
+    store: &dyn Store,
+    clinician: UserId,
+    patient: UserId,
+    login: &Login,
+) -> anyhow::Result<()> {
+    let by = Actor {
+        user: clinician,
+        role: Role::Clinician,
+    };
+    let token = auth::new_token();
+    let now = jiff::Timestamp::now();
+    store
+        .create_link(
+            Some(&by),
+            &auth::token_hash(&token),
+            painpath_store::LinkPurpose::PasswordReset { user: patient },
+            auth::expires_in(now, auth::RESET_LIFETIME),
+            Some("Rang the clinic: lost her recovery codes"),
+        )
+        .await?;
+    let hash = auth::hash_password(login.password.to_owned())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    store
+        .redeem_password_reset(None, &auth::token_hash(&token), now, &hash)
+        .await?;
+    Ok(())
 }
 
 /// Gareth has started this month's PHQ-9 and answered item 9 (2, "more than half the days") but
