@@ -320,8 +320,11 @@ pub struct DutyAlert {
     /// When the care team should have acknowledged it (the clinic's escalation delay).
     pub due_at: Timestamp,
     pub details: PatientDetails,
-    /// The clinicians ever linked to the patient and still linked: (name, whether active).
+    /// The clinicians with a live link to the patient: (name, whether active).
     pub clinicians: Vec<(String, bool)>,
+    /// Whether the clinician reading the list is on the patient's care team (and so may open
+    /// the record).
+    pub viewer_linked: bool,
 }
 
 /// The clinic's own settings (one clinic per installation, design.md 1).

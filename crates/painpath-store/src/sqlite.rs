@@ -2450,7 +2450,9 @@ impl Store for SqliteStore {
             .fetch_all(&mut *tx)
             .await
             .db()?;
+            let viewer_linked = live_link(&mut tx, by, alert.patient).await?;
             out.push(DutyAlert {
+                viewer_linked,
                 due_at: duty::due_at(alert.raised_at, delay),
                 details: details
                     .map_or_else(|| Ok(PatientDetails::default()), DetailsRow::into_details)?,

@@ -215,6 +215,11 @@ async fn an_alert_nobody_acknowledges_in_time_goes_to_the_duty_list_and_is_recor
             b.name
         );
         assert!(list[0].due_at > raised && list[0].due_at <= late);
+        // Each reader is told whether the patient is theirs (and so whether they may open the
+        // record); the care team's own clinician sees the overdue alert too.
+        assert!(!list[0].viewer_linked);
+        let theirs = s.duty_list(&p.clinician, late).await.unwrap();
+        assert!(theirs[0].viewer_linked);
         // The sweep records it once, as of when it fell due.
         assert_eq!(s.record_overdue_escalations(late).await.unwrap(), 1);
         assert_eq!(s.record_overdue_escalations(late).await.unwrap(), 0);

@@ -229,16 +229,9 @@ async fn duty_page(
 ) -> Result<DutyPage, PageError> {
     let actor = caller.actor();
     let list = state.store.duty_list(&actor, state.clock.now()).await?;
-    let mine: Vec<i64> = state
-        .store
-        .my_patients(&actor)
-        .await?
-        .iter()
-        .map(|p| p.id.0)
-        .collect();
     let mut cards: Vec<AlertCard> = list
         .iter()
-        .map(|d| duty_card(state, d, mine.contains(&d.alert.patient.0)))
+        .map(|d| duty_card(state, d, d.viewer_linked))
         .collect();
     set_problem(&mut cards, problem);
     let delay = state
