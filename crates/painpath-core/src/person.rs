@@ -232,11 +232,16 @@ pub enum PhoneNumberError {
     UkLength,
     #[error("expected 8 to 15 digits for an international number starting with +")]
     InternationalLength,
+    #[error("expected at most 30 characters")]
+    TooLong,
 }
 
 impl PhoneNumber {
     pub fn parse(input: &str) -> Result<PhoneNumber, PhoneNumberError> {
         let text = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.chars().count() > 30 {
+            return Err(PhoneNumberError::TooLong);
+        }
         let (international, rest) = match text.strip_prefix('+') {
             Some(rest) => (true, rest),
             None => (false, text.as_str()),
@@ -307,12 +312,17 @@ impl PatientDetails {
             input.gp_practice_address,
         );
         let contact_phone = phone_field(&mut problems, "contact_phone", input.contact_phone);
-        let emergency_name = text_field(
+        let emergency_name = match text_field(
             &mut problems,
             "emergency_contact_name",
             input.emergency_contact_name,
-        )
-        .map(|n| n.chars().take(100).collect::<String>());
+        ) {
+            Some(n) if n.chars().count() > 100 => {
+                problems.add("emergency_contact_name", "expected at most 100 characters");
+                None
+            }
+            other => other,
+        };
         let emergency_phone = phone_field(
             &mut problems,
             "emergency_contact_phone",

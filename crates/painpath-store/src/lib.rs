@@ -49,6 +49,11 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// How a sign-in attempt counter names an account: `account:` and the username. A new password
+/// (a reset, a recovery code) forgets that account's failed attempts, so the person can sign in
+/// with it at once, whatever someone else tried before.
+pub const ACCOUNT_ATTEMPT_KEY: &str = "account:";
+
 /// An account, without its secrets.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
@@ -159,6 +164,9 @@ pub struct CareLink {
     pub granted_by: UserId,
     pub granted_at: Timestamp,
     pub revoked_at: Option<Timestamp>,
+    /// Whether the clinician's account is active: a deactivated clinician's live link shows
+    /// nothing to anyone, and the patient is told so.
+    pub clinician_active: bool,
 }
 
 /// One row of a clinician's "my patients" list.
@@ -371,8 +379,12 @@ pub enum AlertAudience {
 /// What revoking a care-team link changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Revoked {
-    /// The patient had an open alert and now has no active clinician: it went to the duty list.
+    /// The patient had an open alert and now has no active clinician: it went to the duty list,
+    /// which some clinician can see.
     pub alert_to_duty_list: bool,
+    /// The patient had an open alert and now nobody in painpath can see it: no active clinician
+    /// is left but ones the patient removed.
+    pub alert_seen_by_nobody: bool,
 }
 
 /// Everything painpath keeps. Each method is atomic. Both backends pass `tests/it/contract.rs`.
@@ -455,7 +467,8 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<UserId>;
 
     /// Redeems a password-reset link: sets the password, ends every session and revokes every API
-    /// token of that account, and marks the link used. `LinkUsed` when it has expired or was
+    /// token of that account, forgets its failed sign-ins, expires its other reset links, and
+    /// marks the link used. `LinkUsed` when it has expired or was
     /// used. `by` is whoever is signed in while redeeming it: a member of staff may never redeem
     /// a patient's reset (`Forbidden`), so that staff cannot sign in as the patient.
     async fn redeem_password_reset(
@@ -474,11 +487,12 @@ pub trait Store: Send + Sync {
     /// Replaces the actor's unused recovery codes with new ones (their SHA-256 hashes).
     async fn replace_recovery_codes(&self, by: &Actor, code_hashes: &[String]) -> StoreResult<()>;
 
-    /// How many unused recovery codes the actor has.
-    async fn recovery_codes_left(&self, by: &Actor) -> StoreResult<u32>;
+    /// How many unused recovery codes the actor has, and when the newest were made.
+    async fn recovery_codes_left(&self, by: &Actor) -> StoreResult<(u32, Option<Timestamp>)>;
 
     /// Uses one recovery code of the named account: sets the new password, marks the code used,
-    /// ends every session and revokes every API token, all at once. `NotFound` when the account
+    /// ends every session, revokes every API token, expires outstanding reset links and forgets
+    /// the account's failed sign-ins, all at once. `NotFound` when the account
     /// has no such unused code, or is deactivated.
     async fn redeem_recovery_code(
         &self,
@@ -707,14 +721,21 @@ pub trait Store: Send + Sync {
     /// Records who acknowledged an alert, when, and their note of what was done. A clinician
     /// with a live link to the alert's patient, or any clinician while the alert is on the duty
     /// list at `at`; anyone else gets NotFound. Already acknowledged:
-    /// Conflict("alert_acknowledged"). Audited.
+    /// Conflict("alert_acknowledged"). `seen` is when the answer the clinician saw as the latest
+    /// was given: if a newer answer has arrived since, nothing is recorded and the answer is
+    /// Conflict("alert_changed"), so that nobody closes an alert on a worse answer they never
+    /// saw. Audited.
     async fn acknowledge_alert(
         &self,
         by: &Actor,
         alert: i64,
         at: Timestamp,
         note: &AcknowledgementNote,
+        seen: Option<Timestamp>,
     ) -> StoreResult<()>;
+
+    /// How many open alerts the clinician's own patients have: a number, for their home page.
+    async fn open_alert_count(&self, by: &Actor) -> StoreResult<u32>;
 
     /// The clinic's duty list at `now`: every open alert whose patient has no active clinician,
     /// that nobody acknowledged within the clinic's escalation delay, or that was escalated

@@ -77,6 +77,22 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The advisory lock that lets only one first admin be made ("pain" in ASCII).
 const FIRST_ADMIN_LOCK: i64 = 0x7061_696e;
 
+/// The advisory lock taken by every change that decides whether an alert lands with nobody:
+/// deactivating an account, revoking a care-team link, and opening or updating an alert ("care").
+/// Under READ COMMITTED, two deactivations at once would each still see the other clinician as
+/// active, and neither would send their shared patient's alert to the duty list; taking turns
+/// makes each see what the other did. These changes are rare, so one lock for all costs nothing.
+const CARE_TEAM_LOCK: i64 = 0x6361_7265;
+
+async fn lock_care_teams(conn: &mut PgConnection) -> StoreResult<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(CARE_TEAM_LOCK)
+        .execute(conn)
+        .await
+        .db()?;
+    Ok(())
+}
+
 /// painpath's store in a PostgreSQL database. Cheap to clone: clones share one connection pool,
 /// its [`Lane`] and the [`NewDays`] writers.
 #[derive(Clone, Debug)]
@@ -379,9 +395,35 @@ async fn revoke_tokens_of(conn: &mut PgConnection, user: UserId, at: Timestamp) 
     sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
         .bind(millis(at))
         .bind(user.0)
-        .execute(conn)
+        .execute(&mut *conn)
         .await
         .db()?;
+    // Any other reset link for the account stops working too: whoever holds one cannot undo
+    // the new password. It is expired, not marked used, so it is never reported as a reset.
+    sqlx::query(
+        "UPDATE one_time_links SET expires_at = $1 WHERE purpose = 'password_reset' \
+         AND subject_id = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(millis(at))
+    .bind(user.0)
+    .execute(conn)
+    .await
+    .db()?;
+    Ok(())
+}
+
+/// Forgets an account's failed sign-ins (`account:USERNAME`, [`crate::ACCOUNT_ATTEMPT_KEY`]):
+/// its password has just been set anew.
+async fn clear_failures_of(conn: &mut PgConnection, user: UserId) -> StoreResult<()> {
+    sqlx::query(
+        "DELETE FROM sign_in_failures WHERE attempt_key = \
+         (SELECT $1 || username FROM accounts WHERE id = $2)",
+    )
+    .bind(crate::ACCOUNT_ATTEMPT_KEY)
+    .bind(user.0)
+    .execute(conn)
+    .await
+    .db()?;
     Ok(())
 }
 
@@ -1138,6 +1180,7 @@ async fn signal_alert(
     response: Option<i64>,
     signal: &Item9Signal,
 ) -> StoreResult<()> {
+    lock_care_teams(&mut *conn).await?;
     let now = rows::now();
     let value = i64::from(signal.value);
     let opened: Option<i64> = if signal.is_risk() {
@@ -1159,12 +1202,14 @@ async fn signal_alert(
     } else {
         None
     };
-    let id = match opened {
+    // The answers kept are those given with the worst answer so far, so that "worst 3" is shown
+    // beside the questionnaire that said 3, not beside a later, calmer one.
+    let (id, refresh_answers) = match opened {
         Some(id) => {
             if !has_active_clinician(&mut *conn, patient).await? {
                 escalate(&mut *conn, id, EscalationReason::NoActiveClinician, now).await?;
             }
-            id
+            (id, true)
         }
         None => {
             let open: Option<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
@@ -1212,9 +1257,12 @@ async fn signal_alert(
                 .await
                 .db()?;
             }
-            id
+            (id, new_worst || worst.is_none_or(|w| w == value))
         }
     };
+    if !refresh_answers {
+        return Ok(());
+    }
     sqlx::query("DELETE FROM alert_answers WHERE alert_id = $1")
         .bind(id)
         .execute(&mut *conn)
@@ -1324,6 +1372,7 @@ async fn acknowledge_alert_on(
     alert: i64,
     at: Timestamp,
     note: &str,
+    seen: Option<Timestamp>,
 ) -> StoreResult<()> {
     let found: Option<AlertRow> = sqlx::query_as(concat!(alert_select!(), "WHERE al.id = $1"))
         .bind(alert)
@@ -1335,6 +1384,7 @@ async fn acknowledge_alert_on(
     };
     let patient = UserId(found.patient_id);
     let acknowledged = found.acknowledged_at.is_some();
+    let latest_at = found.item9_latest_at;
     let live = live_link(&mut *conn, by, patient).await?;
     // Whether the alert is on the duty list decides whether a clinician outside the care team
     // may act on it; only a clinician's standing can depend on it, so only then is it worked out.
@@ -1356,6 +1406,11 @@ async fn acknowledge_alert_on(
     let audit = rules::acknowledge_alert(by, patient, live, on_duty)?;
     if acknowledged {
         return Err(StoreError::Conflict("alert_acknowledged"));
+    }
+    if let Some(seen) = seen
+        && latest_at.is_some_and(|l| l > millis(seen))
+    {
+        return Err(StoreError::Conflict("alert_changed"));
     }
     let done = sqlx::query(
         "UPDATE alerts SET acknowledged_by = $1, acknowledged_at = $2, acknowledgement_note = $3 \
@@ -1494,6 +1549,7 @@ impl Store for PostgresStore {
     async fn set_account_active(&self, by: &Actor, id: UserId, active: bool) -> StoreResult<u32> {
         rules::admin_only(by)?;
         let mut tx = self.begin().await?;
+        lock_care_teams(&mut tx).await?;
         let role = role_of(&mut tx, id).await?;
         sqlx::query("UPDATE accounts SET active = $1 WHERE id = $2")
             .bind(active)
@@ -1734,6 +1790,7 @@ impl Store for PostgresStore {
         }
         end_sessions_of(&mut tx, user).await?;
         revoke_tokens_of(&mut tx, user, now).await?;
+        clear_failures_of(&mut tx, user).await?;
         tx.commit().await.db()?;
         Ok(user)
     }
@@ -1768,15 +1825,16 @@ impl Store for PostgresStore {
         tx.commit().await.db()
     }
 
-    async fn recovery_codes_left(&self, by: &Actor) -> StoreResult<u32> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+    async fn recovery_codes_left(&self, by: &Actor) -> StoreResult<(u32, Option<Timestamp>)> {
+        let (n, made): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MAX(created_at) FROM recovery_codes \
+             WHERE user_id = $1 AND used_at IS NULL",
         )
         .bind(by.user.0)
         .fetch_one(&self.pool)
         .await
         .db()?;
-        Ok(u32::try_from(n).unwrap_or(0))
+        Ok((u32::try_from(n).unwrap_or(0), rows::instant_opt(made)?))
     }
 
     async fn redeem_recovery_code(
@@ -1810,6 +1868,7 @@ impl Store for PostgresStore {
             .db()?;
         end_sessions_of(&mut tx, user).await?;
         revoke_tokens_of(&mut tx, user, now).await?;
+        clear_failures_of(&mut tx, user).await?;
         tx.commit().await.db()?;
         Ok(user)
     }
@@ -2087,7 +2146,8 @@ impl Store for PostgresStore {
         };
         let rows: Vec<CareLinkRow> = sqlx::query_as(
             "SELECT l.id, l.patient_id, p.display_name AS patient_name, l.clinician_id, \
-             c.display_name AS clinician_name, l.granted_by, l.granted_at, l.revoked_at \
+             c.display_name AS clinician_name, l.granted_by, l.granted_at, l.revoked_at, \
+             c.active AS clinician_active \
              FROM care_links l \
              JOIN accounts p ON p.id = l.patient_id \
              JOIN accounts c ON c.id = l.clinician_id \
@@ -2104,6 +2164,7 @@ impl Store for PostgresStore {
 
     async fn revoke_care_link(&self, by: &Actor, link: i64, at: Timestamp) -> StoreResult<Revoked> {
         let mut tx = self.begin().await?;
+        lock_care_teams(&mut tx).await?;
         let found: Option<(i64, i64)> =
             sqlx::query_as("SELECT patient_id, clinician_id FROM care_links WHERE id = $1")
                 .bind(link)
@@ -2131,9 +2192,26 @@ impl Store for PostgresStore {
             let audit = Audit::of_patient("care_link.revoke", patient).about(clinician);
             write_audit(&mut tx, by, Some(audit)).await?;
         }
-        let alert_to_duty_list = escalate_if_nobody(&mut tx, patient, at).await?;
+        let open_alert_moved = escalate_if_nobody(&mut tx, patient, at).await?;
+        // Where it went, truthfully: the duty list is seen only by active clinicians the patient
+        // has not removed. An admin is told nothing of alerts (no health data).
+        let seers: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM accounts c WHERE c.role = 'clinician' AND c.active \
+             AND NOT EXISTS (SELECT 1 FROM care_links r WHERE r.patient_id = $1 \
+             AND r.clinician_id = c.id AND r.revoked_at IS NOT NULL)",
+        )
+        .bind(patient.0)
+        .fetch_one(&mut *tx)
+        .await
+        .db()?;
         tx.commit().await.db()?;
-        Ok(Revoked { alert_to_duty_list })
+        if !own {
+            return Ok(Revoked::default());
+        }
+        Ok(Revoked {
+            alert_to_duty_list: open_alert_moved && seers > 0,
+            alert_seen_by_nobody: open_alert_moved && seers == 0,
+        })
     }
 
     async fn my_patients(&self, by: &Actor) -> StoreResult<Vec<PatientSummary>> {
@@ -2599,10 +2677,25 @@ impl Store for PostgresStore {
         alert: i64,
         at: Timestamp,
         note: &AcknowledgementNote,
+        seen: Option<Timestamp>,
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        acknowledge_alert_on(&mut tx, by, alert, at, note.as_str()).await?;
+        acknowledge_alert_on(&mut tx, by, alert, at, note.as_str(), seen).await?;
         tx.commit().await.db()
+    }
+
+    async fn open_alert_count(&self, by: &Actor) -> StoreResult<u32> {
+        rules::clinician_only(by)?;
+        // A number names nobody, so it is not audited (the list itself is).
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM alerts al JOIN care_links l ON l.patient_id = al.patient_id \
+             AND l.clinician_id = $1 AND l.revoked_at IS NULL WHERE al.acknowledged_at IS NULL",
+        )
+        .bind(by.user.0)
+        .fetch_one(&self.pool)
+        .await
+        .db()?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     async fn duty_list(&self, by: &Actor, now: Timestamp) -> StoreResult<Vec<DutyAlert>> {

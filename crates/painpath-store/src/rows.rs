@@ -293,6 +293,7 @@ pub(crate) struct CareLinkRow {
     pub granted_by: i64,
     pub granted_at: i64,
     pub revoked_at: Option<i64>,
+    pub clinician_active: bool,
 }
 
 impl CareLinkRow {
@@ -306,6 +307,7 @@ impl CareLinkRow {
             granted_by: UserId(self.granted_by),
             granted_at: instant(self.granted_at)?,
             revoked_at: instant_opt(self.revoked_at)?,
+            clinician_active: self.clinician_active,
         })
     }
 }

@@ -396,13 +396,33 @@ mod tests {
     }
 
     #[test]
+    fn an_ipv6_address_is_counted_by_its_64_block_and_a_mapped_ipv4_as_itself() {
+        assert_eq!(address_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(address_key("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
+        assert_ne!(
+            address_key("2001:db8:1:3::1"),
+            address_key("2001:db8:1:2::1")
+        );
+        assert_eq!(address_key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(address_key("192.0.2.7"), "192.0.2.7");
+        assert_eq!(address_key("unknown"), "unknown");
+    }
+
+    #[test]
     fn hashes_made_on_reused_memory_agree_with_argon2s_own_both_ways() {
         use argon2::password_hash::{PasswordHasher, PasswordVerifier};
         // Ours, checked by the crate's own verifier (so stored hashes stay standard PHC strings).
         let ours = hash_on_this_thread(b"correct horse battery").unwrap();
-        assert!(ours.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{ours}");
+        assert!(
+            ours.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{ours}"
+        );
         let parsed = PasswordHash::new(&ours).unwrap();
-        assert!(Argon2::default().verify_password(b"correct horse battery", &parsed).is_ok());
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
         // The crate's own, checked by ours (hashes stored before this change still verify).
         let theirs = Argon2::default()
             .hash_password(b"correct horse battery")
@@ -485,11 +505,13 @@ impl From<StoreError> for SignInError {
 
 pub const WRONG_CREDENTIALS: &str =
     "The username or password is not right. Check them and try again.";
-pub const TOO_MANY_ATTEMPTS: &str =
-    "Too many attempts to sign in. Wait 15 minutes, or ask your clinic to reset your password.";
+pub const TOO_MANY_ATTEMPTS: &str = "Too many attempts to sign in. Wait 15 minutes, or set a new password with one of your recovery codes (\"Forgotten your password?\"). Staff: ask an administrator.";
+pub const TOO_MANY_RECOVERY_ATTEMPTS: &str = "Too many attempts with recovery codes. Wait 15 minutes, or ask your clinician for a password reset link.";
 pub const BUSY: &str = "painpath is busy checking passwords just now. Wait a moment and try again; nothing was counted against you.";
 
-/// The sign-in counters' keys for a username and an address.
+/// The sign-in counters' keys for a username and an address. An IPv6 address is counted by its
+/// /64, the block one household or device is usually given, so that stepping through the 2^64
+/// addresses of one's own block escapes nothing; an IPv4 address seen over IPv6 counts as itself.
 fn attempt_keys(username: &str, address: &str) -> (String, String) {
     // Only printable characters reach the counter's key: it is stored, and a NUL would be
     // refused by one backend and kept by the other.
@@ -500,7 +522,45 @@ fn attempt_keys(username: &str, address: &str) -> (String, String) {
         .filter(|c| !c.is_control())
         .take(64)
         .collect();
-    (format!("account:{name}"), format!("address:{address}"))
+    (
+        format!("{}{name}", painpath_store::ACCOUNT_ATTEMPT_KEY),
+        format!("address:{}", address_key(address)),
+    )
+}
+
+fn address_key(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let prefix = u128::from(v6) & (u128::MAX << 64);
+                format!("{}/64", std::net::Ipv6Addr::from(prefix))
+            }
+        },
+        Ok(v4) => v4.to_string(),
+        Err(_) => address
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(64)
+            .collect(),
+    }
+}
+
+/// What recovery-code attempts are counted under: their own account key, so that someone
+/// sending wrong passwords for a patient does not also lock them out of their recovery codes
+/// (and the other way round); the address is counted as for signing in.
+pub async fn reserve_recovery_attempt(
+    state: &AppState,
+    username: &str,
+    address: &str,
+) -> Result<Option<Reservation>, StoreError> {
+    let (account_key, address_key) = attempt_keys(username, address);
+    reserve_keys(
+        state,
+        account_key.replacen(painpath_store::ACCOUNT_ATTEMPT_KEY, "recovery:", 1),
+        address_key,
+    )
+    .await
 }
 
 /// Counts an attempt against the account and the address before anything is checked, so that a
@@ -511,8 +571,16 @@ pub async fn reserve_attempt(
     username: &str,
     address: &str,
 ) -> Result<Option<Reservation>, StoreError> {
-    let now = state.clock.now();
     let (account_key, address_key) = attempt_keys(username, address);
+    reserve_keys(state, account_key, address_key).await
+}
+
+async fn reserve_keys(
+    state: &AppState,
+    account_key: String,
+    address_key: String,
+) -> Result<Option<Reservation>, StoreError> {
+    let now = state.clock.now();
     let since = now.saturating_sub(SIGN_IN_WINDOW).unwrap_or(now);
     let reserved = state
         .store

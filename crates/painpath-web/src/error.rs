@@ -58,6 +58,10 @@ pub fn conflict_message(what: &str) -> String {
         "care_link" => "they are already on this care team".into(),
         "period_ended" => "that treatment period has already ended".into(),
         "alert_acknowledged" => "that alert has already been acknowledged".into(),
+        "alert_changed" => {
+            "a newer answer has arrived since you looked: read the alert again, then acknowledge it"
+                .into()
+        }
         "check_in" => "there is already a check-in for that day; use PUT to replace it".into(),
         other => format!("that conflicts with what is stored ({other})"),
     }

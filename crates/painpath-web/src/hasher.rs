@@ -155,10 +155,4 @@ mod tests {
         // Once the queue has drained, callers are let in again.
         assert_eq!(pool.run(|| 5).await, Ok(5));
     }
-
-    #[test]
-    fn the_process_pool_has_one_worker_per_core_up_to_four() {
-        assert!((1..=MAX_WORKERS).contains(&workers()));
-        assert_eq!(capacity(), workers() * (1 + QUEUE_PER_WORKER));
-    }
 }

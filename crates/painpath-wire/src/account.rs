@@ -66,6 +66,8 @@ pub struct CareLinkView {
     pub granted_by: i64,
     pub granted_at: String,
     pub revoked_at: Option<String>,
+    /// Whether the clinician's account is active; a deactivated clinician sees nothing.
+    pub clinician_active: bool,
 }
 
 /// One of a clinician's patients.
@@ -114,8 +116,11 @@ pub struct ResetBody {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct RevokedView {
     /// The patient had an open alert and now has no active clinician: it went to the clinic's
-    /// duty list, which every clinician sees.
+    /// duty list, which the clinic's other clinicians see.
     pub alert_to_duty_list: bool,
+    /// The patient had an open alert and no active clinician is left who may see it (only ones
+    /// the patient removed): nobody sees it in painpath.
+    pub alert_seen_by_nobody: bool,
 }
 
 /// A one-time link made for someone (an invitation or a password reset).

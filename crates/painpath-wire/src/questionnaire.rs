@@ -139,5 +139,9 @@ pub struct LinkedClinicianView {
 #[serde(deny_unknown_fields)]
 pub struct AcknowledgeBody {
     /// What was done, in a few words ("phoned; safe; plan agreed"); 1 to 500 characters.
-    pub note: String,
+    pub note: Option<String>,
+    /// The `item9_latest.at` the clinician saw (RFC 3339). If a newer answer has arrived since,
+    /// nothing is recorded and the answer is 409, so that nobody closes an alert on a worse
+    /// answer they never saw. Leave it out to acknowledge whatever the alert now holds.
+    pub seen_latest_at: Option<String>,
 }

@@ -277,7 +277,8 @@ async fn any_clinician_acknowledges_a_duty_alert_with_a_note_but_a_withdrawn_one
         assert!(s.duty_list(&p.clinician, now).await.unwrap().is_empty());
         assert_eq!(s.duty_count(&p.clinician, now).await.unwrap(), 0);
         assert!(is_not_found(
-            s.acknowledge_alert(&p.clinician, alert, now, &note()).await
+            s.acknowledge_alert(&p.clinician, alert, now, &note(), None)
+                .await
         ));
         // What the patient is told counts only the clinicians who will see it.
         let status = s
@@ -296,13 +297,13 @@ async fn any_clinician_acknowledges_a_duty_alert_with_a_note_but_a_withdrawn_one
                 Err(StoreError::Forbidden)
             ));
             assert!(is_not_found(
-                s.acknowledge_alert(by, alert, now, &note()).await
+                s.acknowledge_alert(by, alert, now, &note(), None).await
             ));
         }
 
         // Another clinician, never linked, sees it and acknowledges it with a note.
         assert_eq!(s.duty_list(&duty, now).await.unwrap().len(), 1);
-        s.acknowledge_alert(&duty, alert, now, &note())
+        s.acknowledge_alert(&duty, alert, now, &note(), None)
             .await
             .unwrap();
         let done = &alerts_of(s, &p.patient).await[0];
@@ -317,7 +318,7 @@ async fn any_clinician_acknowledges_a_duty_alert_with_a_note_but_a_withdrawn_one
         // Acknowledged, it leaves the duty list; acknowledging again is a conflict.
         assert!(s.duty_list(&duty, now).await.unwrap().is_empty());
         assert!(
-            s.acknowledge_alert(&duty, alert, now, &note())
+            s.acknowledge_alert(&duty, alert, now, &note(), None)
                 .await
                 .is_err()
         );
@@ -345,12 +346,15 @@ async fn a_clinician_outside_the_care_team_cannot_acknowledge_an_alert_that_is_n
         let alert = alerts_of(s, &p.patient).await[0].clone();
         let now = alert.raised_at;
         assert!(
-            is_not_found(s.acknowledge_alert(&outsider, alert.id, now, &note()).await),
+            is_not_found(
+                s.acknowledge_alert(&outsider, alert.id, now, &note(), None)
+                    .await
+            ),
             "{}",
             b.name
         );
         // Once overdue, it is the outsider's to pick up too.
-        s.acknowledge_alert(&outsider, alert.id, days_later(now, 4), &note())
+        s.acknowledge_alert(&outsider, alert.id, days_later(now, 4), &note(), None)
             .await
             .unwrap();
     })
@@ -388,6 +392,179 @@ async fn the_clinic_escalates_after_one_working_day_unless_an_admin_says_otherwi
         let entry = &s.staff_audit(&p.admin, 1).await.unwrap()[0];
         assert_eq!(entry.action, "clinic_settings.save");
         assert!(entry.patients.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn removing_the_only_clinician_who_could_see_an_alert_says_nobody_will() {
+    each_backend(|b| async move {
+        let s = b.store.as_ref();
+        let p = people(s).await;
+        // The clinic's only clinician, linked to the patient.
+        let only = link(s, &p).await;
+        save(s, &p.patient, &p.patient, &phq9(20, AT_RISK)).await;
+        let revoked = s
+            .revoke_care_link(&p.patient, only, Timestamp::now())
+            .await
+            .unwrap();
+        assert!(revoked.alert_seen_by_nobody, "{}: {revoked:?}", b.name);
+        assert!(!revoked.alert_to_duty_list);
+        let status = s
+            .care_team_status(&p.patient, p.patient.user)
+            .await
+            .unwrap();
+        assert_eq!(status.audience(), AlertAudience::Nobody);
+        assert!(
+            s.duty_list(&p.clinician, Timestamp::now())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // An admin revoking a link is told nothing of any alert (no health data).
+        let other_clinician = add(s, "second", Role::Clinician).await;
+        let again = s
+            .link_care_team(&p.admin, p.other.user, other_clinician.user)
+            .await
+            .unwrap();
+        save(s, &p.other, &p.other, &phq9(20, AT_RISK)).await;
+        let by_admin = s
+            .revoke_care_link(&p.admin, again, Timestamp::now())
+            .await
+            .unwrap();
+        assert_eq!(by_admin, painpath_store::Revoked::default());
+        // The patient's list says the deactivated clinician can see nothing.
+        let third = add(s, "third", Role::Clinician).await;
+        s.link_care_team(&p.admin, p.patient.user, third.user)
+            .await
+            .unwrap();
+        s.set_account_active(&p.admin, third.user, false)
+            .await
+            .unwrap();
+        let links = s.care_links(&p.patient, p.patient.user).await.unwrap();
+        let live: Vec<bool> = links
+            .iter()
+            .filter(|l| l.revoked_at.is_none())
+            .map(|l| l.clinician_active)
+            .collect();
+        assert_eq!(live, [false]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_alert_that_changed_since_the_clinician_looked_is_not_closed_unseen() {
+    each_backend(|b| async move {
+        let s = b.store.as_ref();
+        let p = people(s).await;
+        link(s, &p).await;
+        s.save_questionnaire_draft(
+            &p.patient,
+            p.patient.user,
+            Instrument::Phq9,
+            "{}",
+            Some(&item9(1)),
+        )
+        .await
+        .unwrap();
+        let seen = alerts_of(s, &p.patient).await[0].clone();
+        let seen_at = seen.item9_latest.map(|(_, at)| at);
+        // A worse answer arrives while the clinician reads.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        s.save_questionnaire_draft(
+            &p.patient,
+            p.patient.user,
+            Instrument::Phq9,
+            "{}",
+            Some(&item9(3)),
+        )
+        .await
+        .unwrap();
+        let stale = s
+            .acknowledge_alert(&p.clinician, seen.id, Timestamp::now(), &note(), seen_at)
+            .await;
+        assert!(
+            matches!(stale, Err(StoreError::Conflict("alert_changed"))),
+            "{}: {stale:?}",
+            b.name
+        );
+        assert_eq!(alerts_of(s, &p.patient).await[0].acknowledged_at, None);
+        // Acknowledging what is there now works.
+        let now_seen = alerts_of(s, &p.patient).await[0]
+            .item9_latest
+            .map(|(_, at)| at);
+        s.acknowledge_alert(&p.clinician, seen.id, Timestamp::now(), &note(), now_seen)
+            .await
+            .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_answers_kept_are_those_given_with_the_worst_answer() {
+    each_backend(|b| async move {
+        let s = b.store.as_ref();
+        let p = people(s).await;
+        link(s, &p).await;
+        let mut worst = AT_RISK;
+        worst[8] = 3;
+        save(s, &p.patient, &p.patient, &phq9(20, worst)).await;
+        let mut calmer = AT_RISK;
+        calmer[8] = 0;
+        calmer[0] = 0;
+        save(s, &p.patient, &p.patient, &phq9(21, calmer)).await;
+        let alert = &alerts_of(s, &p.patient).await[0];
+        assert_eq!(alert.item9_latest.map(|(v, _)| v), Some(0), "{}", b.name);
+        assert_eq!(alert.item9_worst.map(|(v, _)| v), Some(3));
+        assert_eq!(
+            alert.answers[8],
+            ("phq9_9".to_owned(), 3),
+            "the worst one's answers"
+        );
+        assert_eq!(alert.answers[0], ("phq9_1".to_owned(), AT_RISK[0]));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_clinicians_deactivated_at_once_still_send_their_shared_patients_alert_to_the_duty_list()
+ {
+    each_backend(|b| async move {
+        for round in 0..5 {
+            let s = b.store.as_ref();
+            let admin = add(s, &format!("admin{round}"), Role::Admin).await;
+            let one = add(s, &format!("one{round}"), Role::Clinician).await;
+            let two = add(s, &format!("two{round}"), Role::Clinician).await;
+            let patient = add(s, &format!("pat{round}"), Role::Patient).await;
+            for c in [&one, &two] {
+                s.link_care_team(&admin, patient.user, c.user)
+                    .await
+                    .unwrap();
+            }
+            save(s, &patient, &patient, &phq9(20, AT_RISK)).await;
+            let results = crate::contract::race(&b, move |server, n| async move {
+                let c = if n == 0 { one } else { two };
+                server.set_account_active(&admin, c.user, false).await
+            })
+            .await;
+            let orphaned: u32 = results.into_iter().map(Result::unwrap).sum();
+            assert_eq!(
+                orphaned, 1,
+                "{} round {round}: exactly one of them left the patient alone",
+                b.name
+            );
+            let alert = &alerts_of(s, &patient).await[0];
+            assert_eq!(
+                alert
+                    .escalations
+                    .iter()
+                    .map(|e| e.reason)
+                    .collect::<Vec<_>>(),
+                [EscalationReason::NoActiveClinician],
+                "{} round {round}",
+                b.name
+            );
+        }
     })
     .await;
 }

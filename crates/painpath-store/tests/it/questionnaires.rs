@@ -561,7 +561,8 @@ async fn a_risky_draft_opens_exactly_one_alert_and_the_completed_phq9_links_it()
         assert_eq!(worse[0].answers, item9(2).answers);
 
         // The completed PHQ-9 (item 9 at 1) opens no other alert: the open one now names it, its
-        // latest value is 1, its worst stays 2, and it carries the whole questionnaire's answers.
+        // latest value is 1, its worst stays 2, and the answers kept are still those given with
+        // the worst answer (the draft's), so "worst 2" is shown beside what said 2.
         let id = save(s, &p.patient, &p.patient, &phq9(24, AT_RISK)).await;
         let linked = alerts_of(s, &p.patient).await;
         assert_eq!(linked.len(), 1);
@@ -570,8 +571,7 @@ async fn a_risky_draft_opens_exactly_one_alert_and_the_completed_phq9_links_it()
         assert_eq!(linked[0].response, Some(id));
         assert_eq!(linked[0].item9_latest.map(|(v, _)| v), Some(1));
         assert_eq!(linked[0].item9_worst.map(|(v, _)| v), Some(2));
-        assert_eq!(linked[0].answers.len(), 10);
-        assert_eq!(linked[0].answers[8], ("phq9_9".to_owned(), 1));
+        assert_eq!(linked[0].answers, item9(2).answers);
 
         // A second completed PHQ-9 while it is open keeps the response that first completed it;
         // one with item 9 at 0 does not close it, and the clinician sees "worst 2, latest 0".
@@ -616,7 +616,7 @@ async fn an_acknowledged_alert_records_who_and_when_and_a_new_risk_opens_a_new_a
         let id = save(s, &p.patient, &p.patient, &phq9(20, AT_RISK)).await;
         let alert = alerts_of(s, &p.patient).await[0].id;
 
-        s.acknowledge_alert(&p.clinician, alert, at(100), &note())
+        s.acknowledge_alert(&p.clinician, alert, at(100), &note(), None)
             .await
             .unwrap();
         let done = alerts_of(s, &p.patient).await;
@@ -676,13 +676,13 @@ async fn acknowledging_an_alert_twice_is_a_conflict_and_audited_once() {
             .unwrap();
         save(s, &p.patient, &p.patient, &phq9(20, AT_RISK)).await;
         let alert = alerts_of(s, &p.patient).await[0].id;
-        s.acknowledge_alert(&p.clinician, alert, at(100), &note())
+        s.acknowledge_alert(&p.clinician, alert, at(100), &note(), None)
             .await
             .unwrap();
         let before = audit_of(s, &p.patient).await.len();
 
         for by in [&p.clinician, &second] {
-            let again = s.acknowledge_alert(by, alert, at(200), &note()).await;
+            let again = s.acknowledge_alert(by, alert, at(200), &note(), None).await;
             assert!(
                 matches!(again, Err(StoreError::Conflict("alert_acknowledged"))),
                 "{}: {again:?}",
@@ -723,7 +723,10 @@ async fn acknowledging_someone_elses_alert_is_not_found_and_changes_nothing() {
 
         for by in [&p.clinician, &former, &p.admin, &p.patient, &p.other] {
             assert!(
-                is_not_found(s.acknowledge_alert(by, alert.id, at(100), &note()).await),
+                is_not_found(
+                    s.acknowledge_alert(by, alert.id, at(100), &note(), None)
+                        .await
+                ),
                 "{}: {:?}",
                 b.name,
                 by.role
@@ -731,7 +734,7 @@ async fn acknowledging_someone_elses_alert_is_not_found_and_changes_nothing() {
         }
         // An alert that does not exist is answered the same way.
         assert!(is_not_found(
-            s.acknowledge_alert(&p.clinician, alert.id + 1000, at(100), &note())
+            s.acknowledge_alert(&p.clinician, alert.id + 1000, at(100), &note(), None)
                 .await
         ));
         assert_eq!(alerts_of(s, &p.patient).await, vec![alert]);
@@ -740,12 +743,12 @@ async fn acknowledging_someone_elses_alert_is_not_found_and_changes_nothing() {
         // nobody outside it learns the alert's state.
         link(s, &p).await;
         let id = alerts_of(s, &p.patient).await[0].id;
-        s.acknowledge_alert(&p.clinician, id, at(100), &note())
+        s.acknowledge_alert(&p.clinician, id, at(100), &note(), None)
             .await
             .unwrap();
         for by in [&former, &p.admin, &p.patient, &p.other] {
             assert!(is_not_found(
-                s.acknowledge_alert(by, id, at(200), &note()).await
+                s.acknowledge_alert(by, id, at(200), &note(), None).await
             ));
         }
     })
@@ -816,7 +819,8 @@ async fn open_alerts_show_only_live_linked_patients_in_one_audit_entry() {
         ));
         let id = alerts_of(s, &p.patient).await[0].id;
         assert!(is_not_found(
-            s.acknowledge_alert(&p.clinician, id, at(10), &note()).await
+            s.acknowledge_alert(&p.clinician, id, at(10), &note(), None)
+                .await
         ));
         // The alert itself stays open for whoever cares for the patient next.
         assert_eq!(alerts_of(s, &p.patient).await[0].acknowledged_at, None);
@@ -894,7 +898,7 @@ async fn reopening_runs_the_migrations_again_and_keeps_questionnaires_drafts_and
         assert!(next > id);
         assert_eq!(alerts_of(twice.as_ref(), &p.patient).await, alerts);
         again
-            .acknowledge_alert(&p.clinician, alerts[0].id, at(50), &note())
+            .acknowledge_alert(&p.clinician, alerts[0].id, at(50), &note(), None)
             .await
             .unwrap();
         assert_eq!(
@@ -928,7 +932,7 @@ async fn alerts_are_listed_newest_first_to_the_patient_and_their_care_team() {
             let open = s.open_alerts(&p.clinician).await.unwrap();
             assert_eq!(open.len(), 1);
             ids.push(open[0].id);
-            s.acknowledge_alert(&p.clinician, open[0].id, at(n), &note())
+            s.acknowledge_alert(&p.clinician, open[0].id, at(n), &note(), None)
                 .await
                 .unwrap();
         }

@@ -30,7 +30,7 @@ async fn a_recovery_code_sets_a_new_password_once_and_ends_every_session_and_tok
             user,
             role: Role::Patient,
         };
-        assert_eq!(s.recovery_codes_left(&robin).await.unwrap(), 3);
+        assert_eq!(s.recovery_codes_left(&robin).await.unwrap().0, 3);
         s.create_session(&session("phone", user, 0, 86_400, 3_600))
             .await
             .unwrap();
@@ -63,7 +63,7 @@ async fn a_recovery_code_sets_a_new_password_once_and_ends_every_session_and_tok
         assert_eq!(creds.password_hash, "new-hash");
         assert!(s.session("phone", at(4)).await.unwrap().is_none());
         assert!(s.api_token_account("tok", at(4)).await.unwrap().is_none());
-        assert_eq!(s.recovery_codes_left(&robin).await.unwrap(), 2);
+        assert_eq!(s.recovery_codes_left(&robin).await.unwrap().0, 2);
         // The same code never works twice; the next one does.
         assert!(is_not_found(
             s.redeem_recovery_code(&name("robin"), "code-hash-1", at(5), "again")
@@ -76,7 +76,7 @@ async fn a_recovery_code_sets_a_new_password_once_and_ends_every_session_and_tok
         s.replace_recovery_codes(&robin, &["fresh-1".to_owned(), "fresh-2".to_owned()])
             .await
             .unwrap();
-        assert_eq!(s.recovery_codes_left(&robin).await.unwrap(), 2);
+        assert_eq!(s.recovery_codes_left(&robin).await.unwrap().0, 2);
         assert!(is_not_found(
             s.redeem_recovery_code(&name("robin"), "code-hash-3", at(7), "old")
                 .await
@@ -88,7 +88,7 @@ async fn a_recovery_code_sets_a_new_password_once_and_ends_every_session_and_tok
             s.redeem_recovery_code(&name("robin"), "fresh-1", at(8), "x")
                 .await
         ));
-        assert_eq!(s.recovery_codes_left(&robin).await.unwrap(), 2);
+        assert_eq!(s.recovery_codes_left(&robin).await.unwrap().0, 2);
         let _ = other;
     })
     .await;
@@ -112,7 +112,7 @@ async fn an_invitation_makes_the_account_with_its_recovery_codes_in_one_go() {
             user: sam,
             role: Role::Patient,
         };
-        assert_eq!(s.recovery_codes_left(&me).await.unwrap(), 3, "{}", b.name);
+        assert_eq!(s.recovery_codes_left(&me).await.unwrap().0, 3, "{}", b.name);
         // A code hash already in use refuses the whole account, link and all.
         s.create_link(Some(&p.clinician), "invite2", purpose, at(3_600), None)
             .await
@@ -231,6 +231,65 @@ async fn changing_a_password_ends_every_other_session_and_every_api_token() {
         // Nobody else's tokens are touched.
         assert!(
             s.api_token_account("theirs", at(1))
+                .await
+                .unwrap()
+                .is_some()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_new_password_expires_other_reset_links_and_forgets_failed_sign_ins() {
+    each_backend(|b| async move {
+        let s = b.store.as_ref();
+        let p = people(s).await;
+        link(s, &p).await;
+        let reset = LinkPurpose::PasswordReset {
+            user: p.patient.user,
+        };
+        // Two links outstanding, and someone has been guessing the patient's password.
+        for token in ["first", "second"] {
+            s.create_link(
+                Some(&p.clinician),
+                token,
+                reset,
+                at(3_600),
+                Some("locked out"),
+            )
+            .await
+            .unwrap();
+        }
+        for n in 0..5 {
+            s.reserve_sign_in(&[("account:patient", 5)], at(0), at(n))
+                .await
+                .unwrap()
+                .unwrap();
+        }
+        assert_eq!(
+            s.reserve_sign_in(&[("account:patient", 5)], at(0), at(6))
+                .await
+                .unwrap(),
+            None
+        );
+        s.redeem_password_reset(None, "first", at(10), "new")
+            .await
+            .unwrap();
+        // The other link no longer works, and is not reported as a reset that was used.
+        assert!(matches!(
+            s.redeem_password_reset(None, "second", at(11), "theirs")
+                .await,
+            Err(StoreError::LinkUsed)
+        ));
+        assert_eq!(
+            s.staff_resets(&p.patient, at(0)).await.unwrap().len(),
+            1,
+            "{}",
+            b.name
+        );
+        // The new password can be used at once.
+        assert!(
+            s.reserve_sign_in(&[("account:patient", 5)], at(0), at(12))
                 .await
                 .unwrap()
                 .is_some()

@@ -87,6 +87,17 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     }
 }
 
+/// A body already read, parsed as [`JsonBody`] parses it: 400 for JSON that cannot be read, 422
+/// naming a wrong or unknown field. For handlers that must first look at the body (an empty one
+/// is told which field it lacks, rather than that it is not JSON).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    match parse::<T>(bytes) {
+        Ok(v) => Ok(v),
+        Err(JsonFailure::Syntax(p)) => Err(ApiError::Malformed(p)),
+        Err(JsonFailure::Shape(p)) => Err(ApiError::Invalid(p)),
+    }
+}
+
 /// Path parameters as text, parsed by the handler so that a bad one is a 422 naming it.
 pub type RawPath = Result<axum::extract::Path<Vec<(String, String)>>, PathRejection>;
 

@@ -187,6 +187,7 @@ pub async fn revoke_link(
         .await?;
     Ok(Json(RevokedView {
         alert_to_duty_list: revoked.alert_to_duty_list,
+        alert_seen_by_nobody: revoked.alert_seen_by_nobody,
     }))
 }
 
@@ -200,5 +201,6 @@ pub fn care_link_view(l: &CareLink) -> CareLinkView {
         granted_by: l.granted_by.0,
         granted_at: l.granted_at.to_string(),
         revoked_at: l.revoked_at.map(|x| x.to_string()),
+        clinician_active: l.clinician_active,
     }
 }

@@ -333,14 +333,37 @@ pub async fn acknowledge(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     raw_path: RawPath,
-    JsonBody(body): JsonBody<AcknowledgeBody>,
+    body: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
     let alert = id_param(&path_params(raw_path)?, "alert")?;
-    let note = AcknowledgementNote::parse(&body.note)
-        .map_err(|e| ApiError::Invalid(Problems::single("note", e.to_string())))?;
+    // A client written before notes were required sends no body: tell it which field it lacks.
+    let body: AcknowledgeBody = if body.is_empty() {
+        AcknowledgeBody {
+            note: None,
+            seen_latest_at: None,
+        }
+    } else {
+        super::parse_json(&body)?
+    };
+    let mut problems = Problems::new();
+    let note = problems.check(
+        "note",
+        AcknowledgementNote::parse(body.note.as_deref().unwrap_or("")),
+    );
+    let seen = match body.seen_latest_at.as_deref() {
+        None => None,
+        Some(text) => problems.check(
+            "seen_latest_at",
+            text.parse::<jiff::Timestamp>()
+                .map_err(|_| "expected an RFC 3339 instant, as item9_latest.at gives it"),
+        ),
+    };
+    let Some(note) = note.filter(|_| problems.is_empty()) else {
+        return Err(ApiError::Invalid(problems));
+    };
     state
         .store
-        .acknowledge_alert(&caller.actor(), alert, state.clock.now(), &note)
+        .acknowledge_alert(&caller.actor(), alert, state.clock.now(), &note, seen)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

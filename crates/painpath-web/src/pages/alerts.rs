@@ -14,7 +14,7 @@ use painpath_core::duty::AcknowledgementNote;
 use painpath_core::instruments::Instrument;
 use painpath_core::kb::Answers;
 use painpath_core::person::Nation;
-use painpath_store::{Alert, DutyAlert};
+use painpath_store::{Alert, DutyAlert, StoreError};
 
 use super::{Layout, render, render_status, see_other};
 use crate::AppState;
@@ -41,6 +41,9 @@ pub struct AlertCard {
     pub duty: Option<DutyFacts>,
     /// The note field's id (`note-7`).
     pub note_id: String,
+    /// When the latest answer shown was given (RFC 3339), sent back with the acknowledgement so
+    /// that an alert updated since is not closed unseen.
+    pub seen: String,
     /// A problem with the note sent to acknowledge this alert.
     pub problem: String,
     pub note: String,
@@ -108,6 +111,10 @@ pub fn alert_card(state: &AppState, a: &Alert, linked: bool) -> AlertCard {
             .collect(),
         duty: None,
         note_id: format!("note-{}", a.id),
+        seen: a
+            .item9_latest
+            .map(|(_, at)| at.to_string())
+            .unwrap_or_default(),
         problem: String::new(),
         note: String::new(),
     }
@@ -295,10 +302,32 @@ pub async fn acknowledge(
             };
         }
     };
-    state
+    let seen = f
+        .opt("seen")
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok());
+    match state
         .store
-        .acknowledge_alert(&caller.actor(), alert, state.clock.now(), &note)
-        .await?;
+        .acknowledge_alert(&caller.actor(), alert, state.clock.now(), &note, seen)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Conflict("alert_changed")) => {
+            // A newer answer arrived while the clinician was reading: show it, keep the note.
+            let problem = Some((
+                alert,
+                "A newer answer has arrived since this page was opened; it is shown above. Read it, then acknowledge again.".to_owned(),
+                f.get("note").to_owned(),
+            ));
+            return if from_duty {
+                let page = duty_page(&state, &caller, problem, false).await?;
+                render_status(StatusCode::CONFLICT, &page)
+            } else {
+                let page = alerts_page(&state, &caller, problem, false).await?;
+                render_status(StatusCode::CONFLICT, &page)
+            };
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(see_other(if from_duty {
         "/duty?acknowledged=1"
     } else {

@@ -89,15 +89,54 @@ pub async fn show(
 mod tests {
     use super::in_plain_words;
 
+    /// Every action the store writes to the audit (as `"area.verb"` strings in its source).
+    const STORE_ACTIONS: &[&str] = &[
+        "account.create",
+        "account.deactivate",
+        "account.reactivate",
+        "account.read",
+        "alert.acknowledge",
+        "alerts.read",
+        "audit.read",
+        "care_link.create",
+        "care_link.revoke",
+        "care_links.read",
+        "check_in.delete",
+        "check_in.read",
+        "check_in.save",
+        "details.read",
+        "details.save",
+        "diary.read",
+        "duty_list.read",
+        "link.create",
+        "patients.list",
+        "period.add",
+        "period.end",
+        "periods.read",
+        "questionnaire.save",
+        "questionnaires.read",
+    ];
+
     #[test]
-    fn every_action_the_store_audits_has_plain_words() {
-        for action in [
-            "diary.read",
-            "link.create",
-            "duty_list.read",
-            "alert.acknowledge",
-        ] {
-            assert!(!in_plain_words(action).contains('"'), "{action}");
+    fn every_action_the_store_audits_about_a_patient_has_plain_words() {
+        for action in STORE_ACTIONS {
+            assert!(!in_plain_words(action).contains("recorded as"), "{action}");
+        }
+        // And the list above is the store's: every audited action string in its source is in it.
+        let sources = [
+            include_str!("../../../painpath-store/src/sqlite.rs"),
+            include_str!("../../../painpath-store/src/postgres.rs"),
+            include_str!("../../../painpath-store/src/rules.rs"),
+        ];
+        for source in sources {
+            for (i, _) in source.match_indices("Audit::of_patient(\"") {
+                let rest = &source[i + "Audit::of_patient(\"".len()..];
+                let action = &rest[..rest.find('"').unwrap_or(0)];
+                assert!(
+                    STORE_ACTIONS.contains(&action),
+                    "{action} has no plain words"
+                );
+            }
         }
         assert_eq!(
             in_plain_words("something.new"),

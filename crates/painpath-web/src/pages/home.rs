@@ -35,9 +35,10 @@ struct HomePage {
     week: Vec<DayRow>,
     set_up: bool,
     saved: String,
-    /// A clinician's open alerts of their own patients, and the duty list's count.
-    my_alerts: usize,
-    duty_count: u32,
+    /// A clinician's open alerts of their own patients, and the duty list's count (`None`: it
+    /// could not be counted just now, which the page says rather than "nothing").
+    my_alerts: u32,
+    duty_count: Option<u32>,
     /// Password resets someone at the clinic made for this account, in the last 30 days.
     staff_resets: Vec<String>,
 }
@@ -78,13 +79,14 @@ pub async fn show(
             }
         }
     }
-    let (mut my_alerts, mut duty_count) = (0, 0);
+    let (mut my_alerts, mut duty_count) = (0, None);
     if let Some(c) = caller
         .as_ref()
         .filter(|c| c.account.role == Role::Clinician)
     {
-        my_alerts = state.store.open_alerts(&c.actor()).await?.len();
-        duty_count = c.duty_count.unwrap_or(0);
+        // A count, not the list: reading the list would be an audited access to each patient.
+        my_alerts = state.store.open_alert_count(&c.actor()).await?;
+        duty_count = c.duty_count;
     }
     let mut staff_resets = Vec::new();
     if let Some(c) = caller.as_ref() {

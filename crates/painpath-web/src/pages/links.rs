@@ -158,6 +158,8 @@ pub async fn submit(
             }
             let hash = auth::hash_password(password).await?;
             let by = caller.as_ref().map(crate::auth::Caller::actor);
+            // The store also forgets the account's failed sign-ins, so the new password works
+            // at once, whatever someone else tried before.
             state
                 .store
                 .redeem_password_reset(by.as_ref(), &token_hash(&token), now, &hash)

@@ -1,7 +1,9 @@
 //! `/recover`: a patient sets a new password with one of their own recovery codes, so that a
-//! forgotten password rarely needs anyone at the clinic (issue 6). Attempts count against the
-//! same limits as signing in; a used code never works again; and a new password ends every other
-//! session and API token of the account.
+//! forgotten password rarely needs anyone at the clinic (issue 6). Attempts are counted like
+//! sign-ins (five per account, thirty per address, in 15 minutes) but under their own account
+//! key, so that wrong passwords sent by someone else do not also lock the patient out of their
+//! codes; a used code never works again; and a new password ends every other session and API
+//! token of the account and clears its failed sign-ins.
 
 use askama::Template;
 use axum::Extension;
@@ -88,12 +90,13 @@ pub async fn submit(
     let Some(username) = username.filter(|_| problems.is_empty()) else {
         return again(StatusCode::UNPROCESSABLE_ENTITY, problems, "");
     };
-    let Some(reservation) = auth::reserve_attempt(&state, username.as_str(), &address.0).await?
+    let Some(reservation) =
+        auth::reserve_recovery_attempt(&state, username.as_str(), &address.0).await?
     else {
         return again(
             StatusCode::TOO_MANY_REQUESTS,
             Problems::new(),
-            auth::TOO_MANY_ATTEMPTS,
+            auth::TOO_MANY_RECOVERY_ATTEMPTS,
         );
     };
     let hash = match auth::hash_password(password).await {
@@ -114,6 +117,8 @@ pub async fn submit(
         .await
     {
         Ok(_) => {
+            // The store has forgotten the account's failed sign-ins too: the new password works
+            // at once, whatever someone else tried before.
             reservation.succeeded(&state).await?;
             Ok(see_other("/sign-in?recovered=1"))
         }

@@ -21,6 +21,8 @@ pub struct LinkRow {
     pub clinician: String,
     pub granted: String,
     pub revoked: String,
+    /// The clinician's account is deactivated: they see nothing and are not told of alerts.
+    pub inactive: bool,
 }
 
 pub struct TokenRow {
@@ -45,8 +47,9 @@ struct SettingsPage {
     problems: Problems,
     /// The patient has an alert no clinician has acknowledged yet.
     open_alert: bool,
-    /// A patient's unused recovery codes.
+    /// A patient's unused recovery codes, and when they were made.
     codes_left: u32,
+    codes_made: String,
 }
 
 impl SettingsPage {
@@ -67,6 +70,7 @@ fn link_row(l: &CareLink) -> LinkRow {
         clinician: l.clinician_name.clone(),
         granted: uk_instant(l.granted_at),
         revoked: l.revoked_at.map(uk_instant).unwrap_or_default(),
+        inactive: !l.clinician_active,
     }
 }
 
@@ -89,10 +93,10 @@ async fn page(
     } else {
         Vec::new()
     };
-    let codes_left = if caller.account.role == Role::Patient {
+    let (codes_left, codes_made) = if caller.account.role == Role::Patient {
         state.store.recovery_codes_left(&actor).await?
     } else {
-        0
+        (0, None)
     };
     let open_alert = caller.account.role == Role::Patient
         && state
@@ -130,6 +134,8 @@ async fn page(
         problems,
         open_alert,
         codes_left,
+        // Shown so that codes made by someone else (who had the password) do not go unnoticed.
+        codes_made: codes_made.map(uk_instant).unwrap_or_default(),
     })
 }
 
@@ -146,6 +152,9 @@ pub async fn show(
         "revoked" => "Done. That clinician can no longer see your record.",
         "revoked-duty" => {
             "Done. That clinician can no longer see your record. You have no active clinician linked now, so your open alert has gone to the clinic's duty list, which the clinic's other clinicians can see (not the one you removed)."
+        }
+        "revoked-nobody" => {
+            "Done. That clinician can no longer see your record. Nobody at the clinic can now see your open alert in painpath. If you are in danger or cannot keep yourself safe, use the services on the Need help now? page straight away."
         }
         "token" => "The token is revoked.",
         _ => "",
@@ -289,7 +298,9 @@ pub async fn revoke_link(
         .store
         .revoke_care_link(&caller.actor(), link, state.clock.now())
         .await?;
-    Ok(see_other(if revoked.alert_to_duty_list {
+    Ok(see_other(if revoked.alert_seen_by_nobody {
+        "/settings?done=revoked-nobody"
+    } else if revoked.alert_to_duty_list {
         "/settings?done=revoked-duty"
     } else {
         "/settings?done=revoked"

@@ -291,7 +291,7 @@ async fn a_patient_revokes_a_care_team_link_and_only_their_own() {
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(
         r.json(),
-        json!({"alert_to_duty_list": false}),
+        json!({"alert_to_duty_list": false, "alert_seen_by_nobody": false}),
         "no open alert: {r:?}"
     );
     assert!(k.app.get(&team).cred(&k.p).send().await.json()[0]["revoked_at"].is_string());

@@ -302,3 +302,60 @@ async fn phone_numbers_are_checked_naming_the_field_and_nothing_is_half_stored()
     assert!(r.text().contains(r#"id="contact_phone-error""#), "{r:?}");
     assert!(r.text().contains(r#"value="12345""#), "{r:?}");
 }
+
+#[tokio::test]
+async fn with_no_other_clinician_the_patient_and_the_admin_are_told_nobody_will_see_the_alert() {
+    let app = spawn().await;
+    let admin = app.user(Role::Admin, "admin", "Ada Admin").await;
+    let patient = app.user(Role::Patient, "pat", "Pat Patient").await;
+    let only = app.user(Role::Clinician, "dr-only", "Dr Only").await;
+    let link = app.link(&admin, &patient, &only).await;
+    let me = app.bearer(&patient).await;
+    let r = app
+        .post(&format!("/api/patients/{}/questionnaires/phq9", patient.id))
+        .cred(&me)
+        .json(&json!({"items": [1, 1, 1, 1, 1, 1, 1, 1, 2]}))
+        .send()
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    // Removing the clinic's only clinician: nobody will see it, and the patient is told so.
+    let s = app.sign_in(&patient).await;
+    let r = app
+        .post(&format!("/settings/care-team/{link}/revoke"))
+        .cookie(&s)
+        .form(&[("csrf", s.csrf.as_str())])
+        .send()
+        .await;
+    assert_eq!(r.location(), "/settings?done=revoked-nobody", "{r:?}");
+    let page = app.get(r.location()).cookie(&s).send().await.text();
+    assert!(
+        page.contains("Nobody at the clinic can now see your open alert"),
+        "{page}"
+    );
+    assert!(!page.contains("gone to the clinic"), "{page}");
+    // Deactivating the only clinician: the admin is told nobody sees alerts now.
+    let other = app.user(Role::Patient, "other", "Other Patient").await;
+    app.link(&admin, &other, &only).await;
+    let a = app.sign_in(&admin).await;
+    let r = app
+        .post(&format!("/admin/accounts/{}/active", only.id))
+        .cookie(&a)
+        .form(&[("csrf", a.csrf.as_str()), ("active", "no")])
+        .send()
+        .await;
+    let page = app
+        .get(r.location())
+        .cookie(&a)
+        .send()
+        .await
+        .text()
+        .replace("&#39;", "'");
+    assert!(
+        page.contains("No active clinician is left at the clinic"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("has gone to the clinic's duty list"),
+        "{page}"
+    );
+}

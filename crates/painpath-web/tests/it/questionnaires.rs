@@ -885,6 +885,31 @@ async fn only_the_linked_clinician_sees_or_acknowledges_an_alert_and_patients_an
         .send()
         .await;
     assert_refused(&r, 422, "urgent", "an unknown field");
+    // A client written before notes were needed sends no body at all: 422 naming the note.
+    let r = c
+        .app
+        .post(&format!("/api/alerts/{id}/acknowledge"))
+        .cred(&c.doctor)
+        .send()
+        .await;
+    assert_refused(&r, 422, "note", "no body");
+    // Acknowledging an answer older than the alert's latest is refused: a newer one arrived.
+    let r = c
+        .app
+        .post(&format!("/api/alerts/{id}/acknowledge"))
+        .cred(&c.doctor)
+        .json(&json!({"note": "Phoned", "seen_latest_at": "2000-01-01T00:00:00Z"}))
+        .send()
+        .await;
+    assert_eq!(r.status, 409, "{r:?}");
+    let r = c
+        .app
+        .post(&format!("/api/alerts/{id}/acknowledge"))
+        .cred(&c.doctor)
+        .json(&json!({"note": "Phoned", "seen_latest_at": "yesterday"}))
+        .send()
+        .await;
+    assert_refused(&r, 422, "seen_latest_at", "not an instant");
     assert_eq!(c.open_alerts().await.len(), 1, "still open after bad notes");
 
     // A revoked link hides the alert again.

@@ -251,7 +251,7 @@ async fn r_cookie(app: &TestApp, username: &str, password: &str) -> String {
 }
 
 #[tokio::test]
-async fn wrong_recovery_codes_count_against_the_sign_in_limit() {
+async fn wrong_recovery_codes_are_limited_on_their_own_count() {
     let app = spawn().await;
     app.user(Role::Patient, "robin", "Robin").await;
     for n in 0..5 {
@@ -272,8 +272,10 @@ async fn wrong_recovery_codes_count_against_the_sign_in_limit() {
     )
     .await;
     assert_eq!(r.status, 429, "{r:?}");
+    // Counted apart from signing in, so guessing codes does not lock the person out of the
+    // password they know (and guessing passwords does not lock them out of their codes).
     let r = sign_in(&app, "robin", PASSWORD, None).await;
-    assert_eq!(r.status, 429, "the same count as signing in: {r:?}");
+    assert_eq!(r.status, 303, "{r:?}");
 }
 
 #[tokio::test]
@@ -467,4 +469,25 @@ async fn new_recovery_codes_need_the_password_and_replace_the_old_ones() {
     assert_eq!(r.status, 401, "an old code no longer works: {r:?}");
     let r = recover(&app, "robin", &fresh[0], "a brand new passphrase").await;
     assert_eq!(r.status, 303, "{r:?}");
+}
+
+#[tokio::test]
+async fn a_patient_locked_out_by_someone_elses_guesses_still_gets_back_in_with_a_recovery_code() {
+    let app = spawn().await;
+    let clinician = app.user(Role::Clinician, "dr-kaur", "Dr Kaur").await;
+    let c = app.bearer(&clinician).await;
+    let (_, codes) = join(&app, &c, "robin").await;
+    // Someone sends five wrong passwords: signing in is now refused.
+    for _ in 0..5 {
+        sign_in(&app, "robin", "a guess that is wrong", None).await;
+    }
+    assert_eq!(sign_in(&app, "robin", PASSWORD, None).await.status, 429);
+    // The recovery codes are counted apart, so they still work, and the new password at once.
+    let r = recover(&app, "robin", &codes[1], "a brand new passphrase").await;
+    assert_eq!(r.status, 303, "{r:?}");
+    let r = sign_in(&app, "robin", "a brand new passphrase", None).await;
+    assert_eq!(
+        r.status, 303,
+        "the failures were forgotten with the new password: {r:?}"
+    );
 }
