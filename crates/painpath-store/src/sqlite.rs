@@ -993,13 +993,40 @@ async fn open_alerts_with_cover(conn: &mut SqliteConnection) -> StoreResult<Vec<
     .fetch_all(&mut *conn)
     .await
     .db()?;
-    let alerts = with_children(&mut *conn, found).await?;
-    let mut out = Vec::with_capacity(alerts.len());
-    for alert in alerts {
-        let covered = has_active_clinician(&mut *conn, alert.patient).await?;
-        out.push((alert, covered));
-    }
-    Ok(out)
+    // Four statements however many alerts are open: every clinician page asks for this count.
+    let answers: Vec<AlertAnswerRow> = sqlx::query_as(
+        "SELECT x.alert_id, x.item, x.value FROM alert_answers x \
+         JOIN alerts al ON al.id = x.alert_id WHERE al.acknowledged_at IS NULL \
+         ORDER BY x.alert_id, x.position",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    let escalations: Vec<EscalationRow> = sqlx::query_as(
+        "SELECT e.alert_id, e.reason, e.at FROM alert_escalations e \
+         JOIN alerts al ON al.id = e.alert_id WHERE al.acknowledged_at IS NULL \
+         ORDER BY e.alert_id, e.at, e.id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    let covered: BTreeSet<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT l.patient_id FROM care_links l JOIN accounts c ON c.id = l.clinician_id \
+         WHERE l.revoked_at IS NULL AND c.active = 1 AND c.role = 'clinician' \
+         AND l.patient_id IN (SELECT patient_id FROM alerts WHERE acknowledged_at IS NULL)",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .db()?
+    .into_iter()
+    .collect();
+    Ok(rows::assemble_alerts(found, answers, escalations)?
+        .into_iter()
+        .map(|a| {
+            let has_cover = covered.contains(&a.patient.0);
+            (a, has_cover)
+        })
+        .collect())
 }
 
 /// The open alerts on the duty list at `now`, with why each is there.
@@ -1046,13 +1073,25 @@ async fn duty_alerts_for(
     by: &Actor,
     now: Timestamp,
 ) -> StoreResult<Vec<(Alert, Vec<EscalationReason>)>> {
-    let mut out = Vec::new();
-    for (alert, reasons) in duty_alerts(&mut *conn, now).await? {
-        if !withdrawn_from(&mut *conn, by, alert.patient).await? {
-            out.push((alert, reasons));
-        }
-    }
-    Ok(out)
+    // The patients with an open alert who withdrew this clinician, in one statement.
+    let withdrawn: BTreeSet<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT r.patient_id FROM care_links r \
+         WHERE r.clinician_id = ?1 AND r.revoked_at IS NOT NULL \
+         AND r.patient_id IN (SELECT patient_id FROM alerts WHERE acknowledged_at IS NULL) \
+         AND NOT EXISTS (SELECT 1 FROM care_links l WHERE l.patient_id = r.patient_id \
+         AND l.clinician_id = ?1 AND l.revoked_at IS NULL)",
+    )
+    .bind(by.user.0)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?
+    .into_iter()
+    .collect();
+    Ok(duty_alerts(&mut *conn, now)
+        .await?
+        .into_iter()
+        .filter(|(alert, _)| !withdrawn.contains(&alert.patient.0))
+        .collect())
 }
 
 /// Applies PHQ-9 item 9 as just answered to the patient's self-harm alert ([`Item9Signal`]): opens

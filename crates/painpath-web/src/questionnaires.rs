@@ -6,7 +6,7 @@ use painpath_core::instruments::response::{self, AnswerValue, Response as Comple
 use painpath_core::kb::{Answers, InstrumentText};
 use painpath_core::person::{Nation, Role};
 use painpath_core::problems::Problems;
-use painpath_store::{CareTeamStatus, Item9Signal, QuestionnaireResponse, StoredAnswer};
+use painpath_store::{AlertAudience, Item9Signal, QuestionnaireResponse, StoredAnswer};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -124,39 +124,19 @@ fn item9_of_answers(answers: Vec<(String, i64)>) -> Option<Item9Signal> {
     Some(Item9Signal { value, answers })
 }
 
-/// Who has been told of a self-harm answer, as the person is told it. painpath is not watched
-/// round the clock, so nothing here promises that anyone will see it today or follow it up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WhoIsTold {
-    /// Their active clinicians see the alert on their list.
-    CareTeam,
-    /// No active clinician is linked to them, so it went to the clinic's duty list.
-    DutyList,
-    /// The clinic has no active clinician in painpath: nobody is told through painpath.
-    Nobody,
-}
-
-impl WhoIsTold {
-    pub fn of(status: CareTeamStatus) -> WhoIsTold {
-        match status.audience() {
-            painpath_store::AlertAudience::CareTeam => WhoIsTold::CareTeam,
-            painpath_store::AlertAudience::DutyList => WhoIsTold::DutyList,
-            painpath_store::AlertAudience::Nobody => WhoIsTold::Nobody,
+/// What the person is told after a self-harm answer, below the crisis services, for where the
+/// alert went. painpath is not watched round the clock, so nothing here promises that anyone
+/// will see it today or follow it up.
+pub fn who_is_told(audience: AlertAudience) -> &'static str {
+    match audience {
+        AlertAudience::CareTeam => {
+            "Your answer has been flagged to your care team in painpath. painpath is not watched round the clock, so they may not see it today. If you are in danger or cannot keep yourself safe, use one of the services above now."
         }
-    }
-
-    /// The words shown after a self-harm answer, below the crisis services.
-    pub fn message(self) -> &'static str {
-        match self {
-            WhoIsTold::CareTeam => {
-                "Your answer has been flagged to your care team in painpath. painpath is not watched round the clock, so they may not see it today. If you are in danger or cannot keep yourself safe, use one of the services above now."
-            }
-            WhoIsTold::DutyList => {
-                "No clinician is linked to you in painpath at the moment, so your answer has been flagged to the clinic's duty list, which the clinic's clinicians can see. painpath is not watched round the clock, so nobody may see it today. If you are in danger or cannot keep yourself safe, use one of the services above now."
-            }
-            WhoIsTold::Nobody => {
-                "No clinician at your clinic is using painpath at the moment, so nobody has been told through painpath. Please contact one of the services above now, or your GP."
-            }
+        AlertAudience::DutyList => {
+            "No clinician is linked to you in painpath at the moment, so your answer has been flagged to the clinic's duty list, which the clinic's clinicians can see. painpath is not watched round the clock, so nobody may see it today. If you are in danger or cannot keep yourself safe, use one of the services above now."
+        }
+        AlertAudience::Nobody => {
+            "No clinician at your clinic is using painpath at the moment, so nobody has been told through painpath. Please contact one of the services above now, or your GP."
         }
     }
 }

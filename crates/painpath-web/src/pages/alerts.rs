@@ -13,7 +13,7 @@ use axum::response::Response;
 use painpath_core::duty::AcknowledgementNote;
 use painpath_core::instruments::Instrument;
 use painpath_core::kb::Answers;
-use painpath_core::person::Nation;
+use painpath_core::person::{Nation, PatientDetails};
 use painpath_store::{Alert, DutyAlert, StoreError};
 
 use super::{Layout, render, render_status, see_other};
@@ -120,6 +120,25 @@ pub fn alert_card(state: &AppState, a: &Alert, linked: bool) -> AlertCard {
     }
 }
 
+/// The patient's phone as the clinician's pages show it.
+pub fn phone_text(details: &PatientDetails) -> String {
+    details
+        .contact_phone
+        .as_ref()
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| "not recorded".into())
+}
+
+/// The patient's emergency contact as the clinician's pages show it: "Sam Jones (partner),
+/// 07700 900124".
+pub fn emergency_text(details: &PatientDetails) -> String {
+    details
+        .emergency_contact
+        .as_ref()
+        .map(|e| format!("{}, {}", e.name, e.phone))
+        .unwrap_or_else(|| "not recorded".into())
+}
+
 fn duty_card(state: &AppState, d: &DutyAlert, linked: bool) -> AlertCard {
     let mut card = alert_card(state, &d.alert, linked);
     let details = &d.details;
@@ -135,21 +154,13 @@ fn duty_card(state: &AppState, d: &DutyAlert, linked: bool) -> AlertCard {
             .health_number
             .map(|n| n.to_string())
             .unwrap_or_else(|| "not recorded".into()),
-        phone: details
-            .contact_phone
-            .as_ref()
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| "not recorded".into()),
+        phone: phone_text(details),
         phone_dial: details
             .contact_phone
             .as_ref()
             .map(|p| p.dial())
             .unwrap_or_default(),
-        emergency: details
-            .emergency_contact
-            .as_ref()
-            .map(|e| format!("{}, {}", e.name, e.phone))
-            .unwrap_or_else(|| "not recorded".into()),
+        emergency: emergency_text(details),
         emergency_dial: details
             .emergency_contact
             .as_ref()

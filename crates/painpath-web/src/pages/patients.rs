@@ -179,6 +179,8 @@ async fn patient_page(
             Some((i.code(), title, latest))
         })
         .collect();
+    let phone = super::alerts::phone_text(&details);
+    let emergency = super::alerts::emergency_text(&details);
     Ok(PatientPage {
         layout: Layout::new(
             state,
@@ -220,16 +222,8 @@ async fn patient_page(
             .nation
             .map(Nation::health_number_name)
             .unwrap_or("NHS, CHI or H&C number"),
-        phone: details
-            .contact_phone
-            .as_ref()
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| "not recorded".into()),
-        emergency: details
-            .emergency_contact
-            .as_ref()
-            .map(|e| format!("{}, {}", e.name, e.phone))
-            .unwrap_or_else(|| "not recorded".into()),
+        phone,
+        emergency,
         cards,
         from: "alerts",
         acknowledged,

@@ -26,7 +26,7 @@ use crate::clock::uk_date;
 use crate::error::PageError;
 use crate::forms::{Fields, SignedForm};
 use crate::questionnaires::{
-    WhoIsTold, answers_to_store, band_label, fields_from_json, fields_to_json, from_fields,
+    answers_to_store, band_label, fields_from_json, fields_to_json, from_fields,
     item9_of_completed, item9_of_fields, nation_of, summary_of,
 };
 
@@ -251,7 +251,7 @@ async fn step_page<'a>(
         let nation = nation_of(state, caller).await;
         (
             painpath_core::crisis::help_now(&state.kb, nation),
-            who_is_told(state, caller).await?.message(),
+            told_to(state, caller).await?,
         )
     } else {
         (HelpNow::default(), "")
@@ -618,7 +618,7 @@ pub async fn result(
     let (crisis, told) = if summary.self_harm_risk {
         (
             painpath_core::crisis::help_now(&state.kb, nation),
-            who_is_told(&state, &caller).await?.message(),
+            told_to(&state, &caller).await?,
         )
     } else {
         (HelpNow::default(), "")
@@ -823,13 +823,12 @@ pub async fn patient_history(
     .await
 }
 
-/// Whether the patient has a live care-team link, so that a clinician will see an alert. The
-/// pages promise follow-up only when this is true.
-/// Who sees the patient's alert now: only active clinicians count (issue 6).
-async fn who_is_told(state: &AppState, caller: &Caller) -> Result<WhoIsTold, PageError> {
+/// What the patient is told about who sees their alert now: only active clinicians count, and
+/// nothing promises follow-up (issue 6).
+async fn told_to(state: &AppState, caller: &Caller) -> Result<&'static str, PageError> {
     let status = state
         .store
         .care_team_status(&caller.actor(), caller.account.id)
         .await?;
-    Ok(WhoIsTold::of(status))
+    Ok(crate::questionnaires::who_is_told(status.audience()))
 }
